@@ -1,0 +1,100 @@
+# Front office — the two set-up commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/frontoffice
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+PYTEST_ARGS ?=
+# Lint, type and migration checks load the settings, which want a key.
+CHECK_ENV := DJANGO_SECRET_KEY=checks-only-not-a-secret
+
+.PHONY: run test lint types check pytest test-pg test-integration test-e2e \
+        install install-dev assets migrate seed worker beat messages clean
+
+## Serve the embedded default (SQLite, Celery eager, demo data) at 127.0.0.1:8000.
+run: install assets
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+	@echo "Open http://127.0.0.1:8000 and sign in with one of the logins above."
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Lint, types, migrations check and the whole test suite on SQLite.
+test: install-dev assets lint types check pytest
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+## Copy the front-end packages from npm into static/vendor (not committed).
+assets: static/vendor/.copied
+
+static/vendor/.copied: node_modules/.installed
+	rm -rf static/vendor && mkdir -p static/vendor/bootstrap-italia static/vendor/htmx static/vendor/chartjs
+	cp -r node_modules/bootstrap-italia/dist/css node_modules/bootstrap-italia/dist/js \
+	      node_modules/bootstrap-italia/dist/fonts node_modules/bootstrap-italia/dist/svg \
+	      static/vendor/bootstrap-italia/
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
+	touch $@
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: install-dev
+	$(CHECK_ENV) $(BIN)/mypy .
+
+check: install-dev
+	$(CHECK_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(CHECK_ENV) $(BIN)/python manage.py check --deploy --fail-level ERROR
+
+pytest: install-dev assets
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## The same suite on PostgreSQL (concurrency tests included).
+test-pg: install-dev assets
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+## The tests with a real Celery worker on Redis.
+test-integration: install-dev
+	REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -m integration $(PYTEST_ARGS)
+
+## Only the browser tests (headless Chromium from Debian).
+test-e2e: install-dev assets
+	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+migrate: install
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+
+## Production-like processes: set DATABASE_URL and REDIS_URL first.
+worker: install
+	$(BIN)/celery -A frontoffice worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A frontoffice beat --loglevel=INFO
+
+## Regenerate the message catalogues (needs GNU gettext).
+messages: install-dev
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=static
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3* test_db.sqlite3*

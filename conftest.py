@@ -1,0 +1,104 @@
+"""Fixtures shared by every app's tests, and the service gates of the markers.
+
+Tests marked ``postgres``, ``integration`` or ``e2e`` need PostgreSQL, Redis
+or Chromium. Where the service is missing they skip with the reason; when
+``FRONTOFFICE_REQUIRE_SERVICES`` names it (as ``.ci/run`` does) they fail.
+"""
+
+import os
+import shutil
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+from rest_framework.test import APIClient
+
+SERVICES = {"postgres": "postgres", "integration": "redis", "e2e": "chromium"}
+
+
+def _required() -> set[str]:
+    value = os.environ.get("FRONTOFFICE_REQUIRE_SERVICES", "")
+    return {part.strip() for part in value.split(",") if part.strip()}
+
+
+def _missing(service: str) -> str | None:
+    if service == "postgres":
+        if connection.vendor != "postgresql":
+            return "needs PostgreSQL: set DATABASE_URL (make test-pg)"
+    elif service == "redis":
+        url = os.environ.get("REDIS_URL")
+        if not url:
+            return "needs Redis: set REDIS_URL (make test-integration)"
+        import redis
+
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+        except redis.RedisError as exc:
+            return f"Redis at REDIS_URL does not answer: {exc}"
+    elif service == "chromium" and not shutil.which("chromium"):
+        return "needs Chromium on PATH (apt-get install -y chromium)"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for marker, service in SERVICES.items():
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = _missing(service)
+        if reason is None:
+            continue
+        if service in _required():
+            pytest.fail(f"{reason} — required by FRONTOFFICE_REQUIRE_SERVICES")
+        pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings: Any) -> None:
+    """Serve static files without the collectstatic manifest; hash fast."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+
+def run_concurrently(worker: Callable[[int], Any], *, threads: int) -> list[Any]:
+    """Run ``worker(i)`` in ``threads`` threads released together.
+
+    Return each thread's result, or the exception it raised. Every thread
+    closes its own database connection.
+    """
+    barrier = threading.Barrier(threads)
+    results: list[Any] = [None] * threads
+
+    def target(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[index] = worker(index)
+        except Exception as exc:  # handed back to the test to assert on
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    pool = [threading.Thread(target=target, args=(i,)) for i in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=120)
+    return results
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    """Return a DRF test client (not authenticated)."""
+    return APIClient()
+
+
+@pytest.fixture
+def concurrently() -> Callable[..., list[Any]]:
+    """Give tests :func:`run_concurrently`."""
+    return run_concurrently

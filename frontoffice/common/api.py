@@ -1,0 +1,52 @@
+"""API plumbing shared by every app: the exception handler."""
+
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from frontoffice.common.exceptions import ApplicationError
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Shape every API error as the design asks.
+
+    - ``ApplicationError`` → 409 ``{"code", "detail"}`` (plus any extra keys);
+    - Django ``ValidationError`` raised by a service → 400 with field errors;
+    - other DRF errors keep their status; a plain message also gets a ``code``.
+    """
+    if isinstance(exc, ApplicationError):
+        body = {"code": exc.code, "detail": exc.detail, **exc.extra}
+        return Response(body, status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        errors = as_serializer_error(exc)
+        if NON_FIELD_ERRORS in errors:
+            key = api_settings.NON_FIELD_ERRORS_KEY
+            errors[key] = errors.pop(NON_FIELD_ERRORS)
+        exc = exceptions.ValidationError(errors)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.APIException) and isinstance(response.data, dict):
+        detail = response.data.get("detail")
+        if detail is not None and "code" not in response.data:
+            codes = exc.get_codes()
+            response.data["code"] = (
+                codes.get("detail", exc.default_code)
+                if isinstance(codes, dict)
+                else codes
+            )
+    if response.status_code == status.HTTP_401_UNAUTHORIZED:
+        response.data.setdefault("code", "not_authenticated")
+    return response

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SediConfig(AppConfig):
+    name = "sedi"
+    verbose_name = _("Sedi e linee")

@@ -1,0 +1,34 @@
+"""Role checks for the API: every endpoint names the roles it serves.
+
+Whether the caller may reach a given branch is decided by
+:func:`sedi.selectors.branch_get` (404 outside the caller's branches); the
+classes here answer 403 to a caller holding none of the endpoint's roles.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from sedi.models import StaffRole
+from sedi.selectors import user_has_role
+
+
+def role_required(*roles: str) -> type[BasePermission]:
+    """Return a permission class that admits users holding any of ``roles``."""
+
+    class HasRole(BasePermission):
+        message = _("Il suo ruolo non consente questa operazione.")
+        required: Iterable[str] = roles
+
+        def has_permission(self, request: Request, view: Any) -> bool:
+            return user_has_role(user=request.user, roles=self.required)
+
+    HasRole.__name__ = "HasRole_" + "_".join(r.replace("-", "_") for r in roles)
+    return HasRole
+
+
+STAFF_ROLES = tuple(StaffRole.Role.values)
+IsStaff = role_required(*STAFF_ROLES)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from sedi import apis
+
+app_name = "sedi"
+
+urlpatterns = [
+    path("auth/token/", apis.AuthTokenApi.as_view(), name="auth-token"),
+    path("lines/", apis.LineListApi.as_view(), name="line-list"),
+    path("branches/", apis.BranchListApi.as_view(), name="branch-list"),
+    path(
+        "branches/<slug:branch>/", apis.BranchDetailApi.as_view(), name="branch-detail"
+    ),
+]
