@@ -41,7 +41,7 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 ## Copy the front-end packages from npm into static/vendor (not committed).
-assets: static/vendor/.copied
+assets: static/vendor/.copied static/audio/.made
 
 static/vendor/.copied: node_modules/.installed
 	rm -rf static/vendor && mkdir -p static/vendor/bootstrap-italia static/vendor/htmx static/vendor/chartjs
@@ -50,6 +50,27 @@ static/vendor/.copied: node_modules/.installed
 	      static/vendor/bootstrap-italia/
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
 	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
+	touch $@
+
+## Italian voice clips of the hall display (Debian espeak-ng; not committed):
+## "numero", "sportello", the letters A-F and the numbers 0-20. Without
+## espeak-ng the display speaks with the browser's voice or shows text only.
+AUDIO_LETTERS := a:a b:bi c:ci d:di e:e f:effe
+static/audio/.made:
+	mkdir -p static/audio
+	@if command -v espeak-ng >/dev/null 2>&1; then \
+	  espeak-ng -v it -s 150 -w static/audio/numero.wav "numero" && \
+	  espeak-ng -v it -s 150 -w static/audio/sportello.wav "sportello" && \
+	  for pair in $(AUDIO_LETTERS); do \
+	    espeak-ng -v it -s 150 -w static/audio/lettera-$${pair%%:*}.wav "$${pair#*:}" || exit 1; \
+	  done && \
+	  for n in $$(seq 0 20); do \
+	    espeak-ng -v it -s 150 -w static/audio/n-$$n.wav "$$n" || exit 1; \
+	  done; \
+	else \
+	  echo "espeak-ng not found: no voice clips (apt-get install espeak-ng);" \
+	       "the hall display falls back to the browser voice or to text."; \
+	fi
 	touch $@
 
 lint: install-dev
@@ -97,4 +118,4 @@ messages: install-dev
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3* test_db.sqlite3*
+	rm -rf $(VENV) node_modules static/vendor static/audio staticfiles db.sqlite3* test_db.sqlite3*

@@ -95,7 +95,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_db.sqlite3")}
+    # Tests use a file next to the database, not memory: threads in the
+    # concurrency tests and the live server must share it.
+    _sqlite_path = Path(DATABASES["default"]["NAME"])
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(_sqlite_path.with_name(f"test_{_sqlite_path.name}"))
+    }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -124,12 +129,25 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TIMEZONE = "Europe/Rome"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    "tickets-expire": {
+        "task": "sportelli.tasks.tickets_expire",
+        # Counters close at 12:30 Rome time (CELERY_TIMEZONE), Mon–Fri.
+        # https://crontab.guru/#30_12_*_*_1-5
+        "schedule": crontab(minute=30, hour=12, day_of_week="1-5"),
+    },
     "worker-heartbeat": {
         "task": "frontoffice.common.tasks.worker_heartbeat",
         # https://crontab.guru/#*_*_*_*_*
         "schedule": crontab(),
     },
 }
+
+# Anti-starvation: after this many priority calls in a row on a line, the
+# oldest ordinary ticket goes next (0 turns the rule off).
+TICKET_PRIORITY_STREAK = env.int("TICKET_PRIORITY_STREAK", default=3)
+
+# Days allowed to answer a complaint registered at reception.
+COMPLAINT_REPLY_DAYS = env.int("COMPLAINT_REPLY_DAYS", default=30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -182,3 +182,8 @@ def demo_organisation_seed(*, password: str | None = None) -> list[DemoUser]:
             region=None if demo.branch else region,
         )
     return USERS
+
+
+def seed(*, password: str | None = None) -> None:
+    """Seed this app's demo data (called by ``manage.py seed_demo``)."""
+    demo_organisation_seed(password=password)

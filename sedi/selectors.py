@@ -105,3 +105,8 @@ def branch_list_with_lines(
             ),
         )
     )
+
+
+def user_has_role_at(*, user: AnyUser, branch: Branch, roles: Iterable[str]) -> bool:
+    """Return whether ``user`` holds any of ``roles`` at ``branch``."""
+    return branch_list(user=user, roles=roles).filter(pk=branch.pk).exists()

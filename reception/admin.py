@@ -1,0 +1,46 @@
+from django.contrib import admin
+
+from reception.models import Arrival, Form, ProtocolEntry
+
+
+@admin.register(Form)
+class FormAdmin(admin.ModelAdmin):
+    """The forms catalogue is kept by the floor supervisor."""
+
+    list_display = ["code", "title", "line", "is_active"]
+    list_filter = ["line", "is_active"]
+    search_fields = ["code", "title"]
+
+
+@admin.register(ProtocolEntry)
+class ProtocolEntryAdmin(admin.ModelAdmin):
+    """The register is read here: entries are never edited nor deleted
+    (DPR 445/2000 art. 53–54); annulment goes through the reception API."""
+
+    list_display = ["__str__", "kind", "subject", "registered_at", "annulled_at"]
+    list_filter = ["branch", "kind", "year", "complaint_status"]
+    search_fields = ["subject"]
+    list_select_related = ["branch"]
+    exclude = ["sender_fiscal_code"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Arrival)
+class ArrivalAdmin(admin.ModelAdmin):
+    list_display = ["arrived_at", "branch", "reason", "outcome", "line"]
+    list_filter = ["branch", "outcome"]
+    list_select_related = ["branch", "line"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from reception import views
+
+app_name = "reception"
+
+urlpatterns = [
+    path("accoglienza/<slug:branch>/", views.intake, name="intake"),
+    path("accoglienza/<slug:branch>/biglietto/", views.intake_ticket, name="issue"),
+    path(
+        "accoglienza/<slug:branch>/biglietto/<int:ticket_id>/",
+        views.ticket,
+        name="ticket",
+    ),
+    path("accoglienza/<slug:branch>/risolto/", views.intake_solved, name="solved"),
+    path("accoglienza/<slug:branch>/protocollo/", views.protocol, name="protocol"),
+    path(
+        "accoglienza/<slug:branch>/protocollo/<int:entry_id>/",
+        views.receipt,
+        name="receipt",
+    ),
+    path("accoglienza/<slug:branch>/reclami/", views.complaints, name="complaints"),
+]

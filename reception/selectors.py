@@ -1,0 +1,203 @@
+"""Reads of the reception: orientation search, register, figures."""
+
+import datetime
+from collections import Counter as Tally
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractHour
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reception.models import Arrival, Form, ProtocolEntry
+from sedi import calendar
+from sedi.models import Branch, Service, ServiceLine
+from sedi.selectors import branch_lines_open
+from sportelli.selectors import queue_summary, tickets_issued_by_line
+
+SEARCH_LIMIT = 12
+
+
+@dataclass
+class LineOption:
+    line: ServiceLine
+    service: Service
+    estimated_wait_minutes: int
+    waiting: int
+
+
+@dataclass
+class ReasonMatch:
+    """One reason a person may give, and where reception can send them."""
+
+    name: str
+    options: list[LineOption] = field(default_factory=list)
+    handled_at_reception: str = ""  # an Arrival outcome or protocol kind
+
+    @property
+    def proposed(self) -> LineOption | None:
+        """Return the line with the shortest wait among those that serve it."""
+        return self.options[0] if self.options else None
+
+
+# What reception itself does (guideline §1), found by the same search.
+RECEPTION_ACTIVITIES = [
+    (_("Informazioni generali e orientamento"), "information"),
+    (_("Ritiro modulistica"), "form"),
+    (_("Protocollazione documenti"), "documento"),
+    (_("Reclamo"), "reclamo"),
+    (_("Appuntamento di consulenza (arrivo o prenotazione)"), "appointment"),
+]
+
+
+def reason_search(*, branch: Branch, query: str) -> list[ReasonMatch]:
+    """Return the reasons matching ``query`` with the lines that serve them.
+
+    Activities come from the catalogues of the lines open at the branch
+    today; one served by several lines (e.g. "Rilascio PIN cittadino")
+    proposes the line with the shortest estimated wait now. A fixed number
+    of queries.
+    """
+    words = [w for w in query.lower().split() if w][:5]
+    if not words:
+        return []
+    today = calendar.to_rome(timezone.now()).date()
+    open_lines = {bl.line_id for bl in branch_lines_open(branch=branch, on=today)}
+    condition = Q()
+    for word in words:
+        condition &= Q(name__icontains=word)
+    services = (
+        Service.objects.filter(condition, line_id__in=open_lines)
+        .select_related("line")
+        .order_by("line__position", "position")
+    )
+    queues = {row.line.pk: row for row in queue_summary(branch=branch)}
+    matches: dict[str, ReasonMatch] = {}
+    for service in services:
+        match = matches.setdefault(service.name, ReasonMatch(name=service.name))
+        queue = queues.get(service.line_id)
+        match.options.append(
+            LineOption(
+                line=service.line,
+                service=service,
+                estimated_wait_minutes=queue.estimated_wait_minutes if queue else 0,
+                waiting=queue.waiting if queue else 0,
+            )
+        )
+    for match in matches.values():
+        match.options.sort(key=lambda o: (o.estimated_wait_minutes, o.line.position))
+    found = list(matches.values())
+    for label, handled in RECEPTION_ACTIVITIES:
+        if all(word in str(label).lower() for word in words):
+            found.append(ReasonMatch(name=str(label), handled_at_reception=handled))
+    return found[:SEARCH_LIMIT]
+
+
+def form_list(*, query: str = "") -> QuerySet[Form]:
+    """Return the forms in distribution, optionally filtered by title or code."""
+    forms = Form.objects.filter(is_active=True).select_related("line")
+    if query:
+        forms = forms.filter(Q(title__icontains=query) | Q(code__icontains=query))
+    return forms
+
+
+def protocol_entries(
+    *, branch: Branch, year: int | None = None
+) -> QuerySet[ProtocolEntry]:
+    """Return the branch's register, newest first."""
+    entries = ProtocolEntry.objects.filter(branch=branch).select_related("branch")
+    if year is not None:
+        entries = entries.filter(year=year)
+    return entries.order_by("-year", "-number")
+
+
+def protocol_entry_get(*, branches: QuerySet[Branch], entry_id: int) -> ProtocolEntry:
+    """Return an entry of one of ``branches``, else raise Http404."""
+    entry = (
+        ProtocolEntry.objects.select_related("branch", "registered_by", "annulled_by")
+        .filter(pk=entry_id, branch__in=branches)
+        .first()
+    )
+    if entry is None:
+        raise Http404(entry_id)
+    return entry
+
+
+# A complaint is "near" its deadline within these many days.
+COMPLAINT_WARNING_DAYS = 5
+
+
+def complaints_due(
+    *, branch: Branch, today: datetime.date | None = None
+) -> QuerySet[ProtocolEntry]:
+    """Return open complaints past or within a few days of their reply deadline."""
+    today = today or calendar.to_rome(timezone.now()).date()
+    return (
+        ProtocolEntry.objects.filter(
+            branch=branch,
+            kind=ProtocolEntry.Kind.COMPLAINT,
+            annulled_at__isnull=True,
+            reply_due_on__lte=today + datetime.timedelta(days=COMPLAINT_WARNING_DAYS),
+        )
+        .exclude(complaint_status=ProtocolEntry.ComplaintStatus.ANSWERED)
+        .select_related("branch")
+        .order_by("reply_due_on", "number")
+    )
+
+
+@dataclass(frozen=True)
+class ReceptionStats:
+    day: datetime.date
+    arrivals: int
+    by_hour: dict[int, int]
+    by_reason: list[tuple[str, int]]
+    by_outcome: dict[str, int]
+    solved_at_reception_share: float
+    tickets_by_line: dict[str, int]
+
+
+def reception_stats(*, branch: Branch, day: datetime.date) -> ReceptionStats:
+    """Return the day's reception figures for the floor supervisor.
+
+    Arrivals per hour (Rome) and per reason, outcomes, the share solved at
+    reception, tickets issued per line. A fixed number of queries.
+    """
+    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=calendar.ROME)
+    arrivals = Arrival.objects.filter(
+        branch=branch,
+        arrived_at__gte=start,
+        arrived_at__lt=start + datetime.timedelta(days=1),
+    )
+    by_hour = {
+        row["hour"]: row["n"]
+        for row in arrivals.annotate(
+            hour=ExtractHour("arrived_at", tzinfo=calendar.ROME)
+        )
+        .values("hour")
+        .annotate(n=Count("pk"))
+        .order_by("hour")
+    }
+    outcomes: Tally[str] = Tally(
+        {
+            row["outcome"]: row["n"]
+            for row in arrivals.values("outcome").annotate(n=Count("pk"))
+        }
+    )
+    by_reason = [
+        (row["reason"], row["n"])
+        for row in arrivals.values("reason")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "reason")[:10]
+    ]
+    total = sum(outcomes.values())
+    solved = sum(outcomes[o] for o in Arrival.SOLVED_AT_RECEPTION)
+    return ReceptionStats(
+        day=day,
+        arrivals=total,
+        by_hour=by_hour,
+        by_reason=by_reason,
+        by_outcome=dict(outcomes),
+        solved_at_reception_share=round(solved / total, 3) if total else 0.0,
+        tickets_by_line=tickets_issued_by_line(branch=branch, on=day),
+    )

@@ -1,0 +1,245 @@
+"""Writes of the reception (guideline §1): arrivals, protocol register, forms."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from frontoffice.common.exceptions import ApplicationError
+from frontoffice.common.fiscal_code import fiscal_code_clean
+from frontoffice.common.sequences import sequence_next
+from reception.models import Arrival, Form, ProtocolEntry, ProtocolSequence
+from sedi import calendar
+from sedi.models import Branch, Service
+from sportelli.models import Ticket
+from sportelli.services import ticket_issue
+
+Outcome = Arrival.Outcome
+
+
+def _reason_of(*, service: Service | None, reason: str) -> str:
+    text = (reason or "").strip() or (service.name if service else "")
+    if not text:
+        raise ValidationError({"reason": [_("Indicare il motivo dell'accesso.")]})
+    return text[:200]
+
+
+@transaction.atomic
+def arrival_ticket(
+    *,
+    branch: Branch,
+    line_code: str,
+    handled_by: User,
+    service: Service | None = None,
+    reason: str = "",
+    priority: bool = False,
+) -> Arrival:
+    """Send the person to a counter: issue the ticket and log the arrival.
+
+    The same service as the kiosk issues the ticket, with its hours and
+    line rules; if it refuses, nothing is logged.
+    """
+    text = _reason_of(service=service, reason=reason)
+    ticket = ticket_issue(
+        branch=branch,
+        line_code=line_code,
+        channel=Ticket.Channel.RECEPTION,
+        priority=priority,
+        issued_by=handled_by,
+    )
+    return Arrival.objects.create(
+        branch=branch,
+        arrived_at=ticket.issued_at,
+        service=service,
+        reason=text,
+        outcome=Outcome.TICKET,
+        line=ticket.line,
+        ticket=ticket,
+        handled_by=handled_by,
+    )
+
+
+@transaction.atomic
+def arrival_solved(
+    *,
+    branch: Branch,
+    handled_by: User,
+    service: Service | None = None,
+    reason: str = "",
+    form: Form | None = None,
+) -> Arrival:
+    """Log an arrival solved at reception: information given or form handed out."""
+    if form is not None and not form.is_active:
+        raise ApplicationError(
+            code="form_withdrawn",
+            detail=_("Il modulo «%(title)s» non è più in distribuzione.")
+            % {"title": form.title},
+        )
+    text = _reason_of(service=service, reason=reason or (form.title if form else ""))
+    return Arrival.objects.create(
+        branch=branch,
+        service=service,
+        reason=text,
+        outcome=Outcome.FORM if form else Outcome.INFORMATION,
+        line=service.line if service else None,
+        form=form,
+        handled_by=handled_by,
+    )
+
+
+@transaction.atomic
+def arrival_log(
+    *, branch: Branch, handled_by: User, outcome: str, reason: str
+) -> Arrival:
+    """Log an arrival whose work another app did (check-in, booking)."""
+    if outcome not in (Outcome.CHECK_IN, Outcome.BOOKING):
+        raise ValidationError({"outcome": [_("Esito non valido.")]})
+    return Arrival.objects.create(
+        branch=branch,
+        reason=_reason_of(service=None, reason=reason),
+        outcome=outcome,
+        handled_by=handled_by,
+    )
+
+
+def complaint_reply_days() -> int:
+    """Return the days allowed to answer a complaint (``COMPLAINT_REPLY_DAYS``)."""
+    return int(getattr(settings, "COMPLAINT_REPLY_DAYS", 30))
+
+
+@transaction.atomic
+def protocol_register(
+    *,
+    branch: Branch,
+    kind: str,
+    subject: str,
+    registered_by: User,
+    attachments: int = 0,
+    fiscal_code: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    log_arrival: bool = False,
+) -> ProtocolEntry:
+    """Register a document or a complaint with the next protocol number.
+
+    Numbers run per branch and restart each calendar year (Rome time), with
+    at least seven digits (DPR 445/2000 art. 57); they are gapless under
+    concurrent registration. A complaint gets a reply deadline. With
+    ``log_arrival`` the reception's arrival log records it too.
+    """
+    if kind not in ProtocolEntry.Kind.values:
+        raise ValidationError({"kind": [_("Tipo non valido: documento o reclamo.")]})
+    subject = (subject or "").strip()
+    if not subject:
+        raise ValidationError({"subject": [_("Indicare l'oggetto.")]})
+    if fiscal_code:
+        fiscal_code = fiscal_code_clean(fiscal_code)
+    now = timezone.now()
+    today = calendar.to_rome(now).date()
+    entry = ProtocolEntry(
+        branch=branch,
+        year=today.year,
+        number=0,
+        kind=kind,
+        subject=subject,
+        attachments=attachments,
+        registered_at=now,
+        registered_by=registered_by,
+        sender_fiscal_code=fiscal_code,
+        sender_first_name=first_name.strip(),
+        sender_last_name=last_name.strip(),
+    )
+    if kind == ProtocolEntry.Kind.COMPLAINT:
+        entry.complaint_status = ProtocolEntry.ComplaintStatus.RECEIVED
+        entry.reply_due_on = today + datetime.timedelta(days=complaint_reply_days())
+    entry.full_clean(
+        exclude=["branch", "registered_by", "number"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    # The number is taken last: a refused entry consumes none.
+    entry.number = sequence_next(
+        ProtocolSequence, key={"branch": branch, "year": today.year}
+    )
+    entry.save()
+    if log_arrival:
+        Arrival.objects.create(
+            branch=branch,
+            arrived_at=now,
+            reason=entry.get_kind_display(),
+            outcome=Outcome.PROTOCOL,
+            protocol_entry=entry,
+            handled_by=registered_by,
+        )
+    return entry
+
+
+@transaction.atomic
+def protocol_annul(
+    *, entry: ProtocolEntry, reason: str, annulled_by: User
+) -> ProtocolEntry:
+    """Annul a registered entry with its reason (DPR 445/2000 art. 54).
+
+    The entry and its number stay in the register; nothing else changes.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Indicare il motivo dell'annullamento.")]})
+    entry = ProtocolEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.annulled_at is not None:
+        raise ApplicationError(
+            code="already_annulled",
+            detail=_("La registrazione è già stata annullata."),
+        )
+    entry.annulled_at = timezone.now()
+    entry.annulled_by = annulled_by
+    entry.annulment_reason = reason[:500]
+    entry.save(
+        update_fields=["annulled_at", "annulled_by", "annulment_reason", "updated_at"]
+    )
+    return entry
+
+
+_Status = ProtocolEntry.ComplaintStatus
+COMPLAINT_FLOW = {
+    _Status.RECEIVED: {_Status.IN_PROGRESS, _Status.ANSWERED},
+    _Status.IN_PROGRESS: {_Status.ANSWERED},
+    _Status.ANSWERED: set(),
+}
+
+
+@transaction.atomic
+def complaint_status_set(*, entry: ProtocolEntry, status: str) -> ProtocolEntry:
+    """Move a complaint forward: received → in progress → answered."""
+    entry = ProtocolEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.kind != ProtocolEntry.Kind.COMPLAINT:
+        raise ApplicationError(
+            code="not_a_complaint", detail=_("La registrazione non è un reclamo.")
+        )
+    if entry.annulled_at is not None:
+        raise ApplicationError(
+            code="already_annulled", detail=_("La registrazione è stata annullata.")
+        )
+    if status not in ProtocolEntry.ComplaintStatus.values:
+        raise ValidationError({"status": [_("Stato non valido.")]})
+    current = ProtocolEntry.ComplaintStatus(entry.complaint_status)
+    if status not in COMPLAINT_FLOW[current]:
+        raise ApplicationError(
+            code="invalid_state",
+            detail=_("Il reclamo non può passare da «%(from)s» a «%(to)s».")
+            % {
+                "from": current.label,
+                "to": ProtocolEntry.ComplaintStatus(status).label,
+            },
+        )
+    entry.complaint_status = status
+    fields = ["complaint_status", "updated_at"]
+    if status == ProtocolEntry.ComplaintStatus.ANSWERED:
+        entry.answered_at = timezone.now()
+        fields.append("answered_at")
+    entry.save(update_fields=fields)
+    return entry

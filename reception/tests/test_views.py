@@ -1,0 +1,142 @@
+import pytest
+
+from reception.models import Arrival, Form, ProtocolEntry
+from reception.tests.conftest import FISCAL_CODE
+from sedi.tests.factories import BranchFactory
+from sportelli.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk(client, receptionist):
+    client.force_login(receptionist)
+    return client
+
+
+def test_intake_search_proposes_the_line(desk, morning, django_assert_max_num_queries):
+    with django_assert_max_num_queries(16):
+        response = desk.get("/accoglienza/roma-centro/?q=PIN")
+
+    page = response.text
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("max-age=0")
+    assert "Rilascio PIN cittadino" in page
+    assert 'data-testid="issue-proposed"' in page
+
+
+def test_intake_search_partial_for_htmx(desk, morning):
+    response = desk.get(
+        "/accoglienza/roma-centro/?q=durc", headers={"hx-request": "true"}
+    )
+
+    assert "<html" not in response.text
+    assert "Ristampa duplicato Durc" in response.text
+
+
+def test_issue_from_the_desk_shows_the_printable_ticket(desk, morning):
+    response = desk.post(
+        "/accoglienza/roma-centro/biglietto/",
+        {"line": "soggetto-contribuente", "reason": "PIN", "priority": "on"},
+        follow=True,
+    )
+
+    ticket = Ticket.objects.get()
+    assert ticket.priority is True
+    assert response.status_code == 200
+    assert 'data-testid="ticket-code">D001<' in response.text
+    assert "<svg" in response.text  # the QR code to the virtual ticket
+    assert Arrival.objects.get().outcome == "ticket"
+
+
+def test_a_refused_issue_shows_the_reason(desk, morning):
+    response = desk.post(
+        "/accoglienza/roma-centro/biglietto/",
+        {"line": "poli-specialistici", "reason": "PIN"},
+        follow=True,
+    )
+
+    assert "non è aperta in questa sede oggi" in response.text
+    assert Ticket.objects.count() == 0
+    assert Arrival.objects.count() == 0
+
+
+def test_hand_out_a_form_in_one_click(desk, morning):
+    Form.objects.create(code="modello-as1", title="Modello AS1")
+
+    response = desk.post(
+        "/accoglienza/roma-centro/risolto/", {"form": "modello-as1"}, follow=True
+    )
+
+    assert "Modulo consegnato — Modello AS1" in response.text
+    assert Arrival.objects.get().form == Form.objects.get(code="modello-as1")
+
+
+def test_register_a_complaint_and_print_the_receipt(desk, morning):
+    response = desk.post(
+        "/accoglienza/roma-centro/protocollo/",
+        {
+            "kind": "reclamo",
+            "subject": "Attesa eccessiva",
+            "attachments": "1",
+            "fiscal_code": FISCAL_CODE,
+            "first_name": "Mario",
+            "last_name": "Rossi",
+        },
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert 'data-testid="protocol-number">roma-centro/2026/0000001<' in response.text
+    assert "1 gennaio 2027" in response.text
+    assert FISCAL_CODE not in response.text
+    assert ProtocolEntry.objects.get().kind == "reclamo"
+
+
+def test_protocol_form_shows_field_errors(desk, morning):
+    response = desk.post(
+        "/accoglienza/roma-centro/protocollo/",
+        {"kind": "documento", "subject": "", "attachments": "x", "fiscal_code": "ABC"},
+    )
+
+    assert response.status_code == 400
+    assert 'id="attachments-error"' in response.text
+    assert ProtocolEntry.objects.count() == 0
+
+    response = desk.post(
+        "/accoglienza/roma-centro/protocollo/",
+        {"kind": "documento", "subject": "", "attachments": "0", "fiscal_code": ""},
+    )
+    assert 'id="subject-error"' in response.text
+    assert 'aria-describedby="subject-error"' in response.text
+
+
+def test_another_branch_is_404(desk, morning):
+    BranchFactory.create(code="roma-eur")
+
+    assert desk.get("/accoglienza/roma-eur/").status_code == 404
+    assert desk.get("/accoglienza/roma-eur/protocollo/").status_code == 404
+
+
+def test_complaints_page_for_the_supervisor(client, supervisor, receptionist, morning):
+    from reception.services import protocol_register
+
+    entry = protocol_register(
+        branch=supervisor.staff_roles.get().branch,
+        kind="reclamo",
+        subject="Scortesia",
+        registered_by=receptionist,
+    )
+    entry.reply_due_on = entry.registered_at.date()
+    entry.save()
+    client.force_login(supervisor)
+
+    page = client.get("/accoglienza/roma-centro/reclami/").text
+    assert "Scortesia" in page
+    assert "scaduto" in page or "in scadenza" in page
+
+    client.post(
+        "/accoglienza/roma-centro/reclami/", {"entry": entry.pk, "status": "answered"}
+    )
+    entry.refresh_from_db()
+    assert entry.complaint_status == "answered"

@@ -1,0 +1,246 @@
+"""Pages of the reception: intake and orientation, protocol, forms, complaints.
+
+Built for a busy desk: one screen, keyboard first. Each page parses the
+request, calls one service or selector and renders; refused actions show
+as alerts on the same page.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from frontoffice.common.exceptions import ApplicationError
+from reception import selectors, services
+from reception.models import Arrival, Form, ProtocolEntry
+from sedi import calendar
+from sedi.models import Branch, Service, StaffRole
+from sedi.selectors import branch_get, branch_list
+from sportelli.selectors import ticket_state
+
+Role = StaffRole.Role
+DESK = (Role.RECEPTION, Role.FLOOR_SUPERVISOR)
+OVERSIGHT = (Role.RECEPTION, Role.FLOOR_SUPERVISOR, Role.DIRECTOR)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):  # pragma: no cover - login_required ran
+        raise Http404
+    return user
+
+
+def _refusal(exc: ApplicationError | ValidationError) -> str:
+    if isinstance(exc, ApplicationError):
+        return exc.detail
+    return " ".join(exc.messages)
+
+
+def _branch(request: HttpRequest, code: str, roles: tuple[str, ...] = DESK) -> Branch:
+    return branch_get(user=request.user, code=code, roles=roles)
+
+
+@login_required
+@never_cache
+def intake(request: HttpRequest, branch: str) -> HttpResponse:
+    """The intake screen: search the reason, send the person to the right place."""
+    obj = _branch(request, branch)
+    query = request.GET.get("q", "")[:100]
+    context: dict[str, Any] = {
+        "branch": obj,
+        "query": query,
+        "matches": selectors.reason_search(branch=obj, query=query) if query else [],
+        "forms": selectors.form_list(),
+        "recent": Arrival.objects.filter(branch=obj)
+        .select_related("line", "ticket", "form")
+        .order_by("-arrived_at")[:8],
+    }
+    template = (
+        "reception/partials/matches.html"
+        if request.headers.get("HX-Request") == "true"
+        else "reception/intake.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def intake_ticket(request: HttpRequest, branch: str) -> HttpResponse:
+    """Issue the ticket of the chosen line and show it ready to print."""
+    obj = _branch(request, branch)
+    service = (
+        Service.objects.filter(pk=request.POST.get("service") or 0)
+        .select_related("line")
+        .first()
+    )
+    try:
+        arrival = services.arrival_ticket(
+            branch=obj,
+            line_code=request.POST.get("line", "")[:50],
+            service=service,
+            reason=request.POST.get("reason", "")[:200],
+            priority=request.POST.get("priority") == "on",
+            handled_by=_user(request),
+        )
+    except (ApplicationError, ValidationError) as exc:
+        messages.error(request, _refusal(exc))
+        return redirect(reverse("reception:intake", args=[obj.code]))
+    assert arrival.ticket is not None
+    return redirect(reverse("reception:ticket", args=[obj.code, arrival.ticket.pk]))
+
+
+@login_required
+@never_cache
+def ticket(request: HttpRequest, branch: str, ticket_id: int) -> HttpResponse:
+    """The ticket just issued at the desk, with print button."""
+    obj = _branch(request, branch)
+    arrival = (
+        Arrival.objects.select_related("ticket__line", "ticket__branch")
+        .filter(branch=obj, ticket_id=ticket_id)
+        .first()
+    )
+    if arrival is None or arrival.ticket is None:
+        raise Http404(ticket_id)
+    state = ticket_state(ticket=arrival.ticket)
+    status_url = request.build_absolute_uri(
+        reverse("sportelli-pages:ticket", args=[arrival.ticket.public_code])
+    )
+    return render(
+        request,
+        "reception/ticket.html",
+        {
+            "branch": obj,
+            "state": state,
+            "ticket": arrival.ticket,
+            "status_url": status_url,
+        },
+    )
+
+
+@login_required
+@require_POST
+def intake_solved(request: HttpRequest, branch: str) -> HttpResponse:
+    """Log an arrival solved at the desk (information, or a form handed out)."""
+    obj = _branch(request, branch)
+    form = None
+    if request.POST.get("form"):
+        form = Form.objects.filter(code=request.POST["form"][:50]).first()
+    service = Service.objects.filter(pk=request.POST.get("service") or 0).first()
+    try:
+        arrival = services.arrival_solved(
+            branch=obj,
+            service=service,
+            reason=request.POST.get("reason", "")[:200],
+            form=form,
+            handled_by=_user(request),
+        )
+    except (ApplicationError, ValidationError) as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(
+            request,
+            _("Registrato: %(outcome)s — %(reason)s")
+            % {"outcome": arrival.get_outcome_display(), "reason": arrival.reason},
+        )
+    return redirect(reverse("reception:intake", args=[obj.code]))
+
+
+@login_required
+@never_cache
+def protocol(request: HttpRequest, branch: str) -> HttpResponse:
+    """Register a document or a complaint; list today's register."""
+    obj = _branch(request, branch)
+    errors: dict[str, list[str]] = {}
+    values = {"kind": request.GET.get("kind", ProtocolEntry.Kind.DOCUMENT)}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "")[:500] for k in (
+            "kind", "subject", "attachments", "fiscal_code", "first_name", "last_name"
+        )}  # fmt: skip
+        try:
+            attachments = int(values["attachments"] or 0)
+            if not 0 <= attachments <= 999:
+                raise ValueError
+        except ValueError:
+            errors["attachments"] = [_("Indicare un numero da 0 a 999.")]
+        else:
+            try:
+                entry = services.protocol_register(
+                    branch=obj,
+                    kind=values["kind"],
+                    subject=values["subject"],
+                    attachments=attachments,
+                    fiscal_code=values["fiscal_code"],
+                    first_name=values["first_name"][:100],
+                    last_name=values["last_name"][:100],
+                    registered_by=_user(request),
+                    log_arrival=True,
+                )
+            except ValidationError as exc:
+                errors = exc.message_dict
+            else:
+                return redirect(reverse("reception:receipt", args=[obj.code, entry.pk]))
+    return render(
+        request,
+        "reception/protocol.html",
+        {
+            "branch": obj,
+            "errors": errors,
+            "values": values,
+            "kinds": ProtocolEntry.Kind.choices,
+            "entries": selectors.protocol_entries(
+                branch=obj, year=calendar.to_rome(timezone.now()).year
+            )[:15],
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@never_cache
+def receipt(request: HttpRequest, branch: str, entry_id: int) -> HttpResponse:
+    """The printable receipt of a registration, for the citizen."""
+    obj = _branch(request, branch, OVERSIGHT)
+    entry = selectors.protocol_entry_get(
+        branches=branch_list(user=request.user, roles=OVERSIGHT).filter(pk=obj.pk),
+        entry_id=entry_id,
+    )
+    return render(request, "reception/receipt.html", {"branch": obj, "entry": entry})
+
+
+@login_required
+@never_cache
+def complaints(request: HttpRequest, branch: str) -> HttpResponse:
+    """Complaints near or past their reply deadline, for the floor supervisor."""
+    obj = _branch(request, branch, OVERSIGHT)
+    if request.method == "POST":
+        entry = selectors.protocol_entry_get(
+            branches=branch_list(user=request.user, roles=OVERSIGHT).filter(pk=obj.pk),
+            entry_id=int(request.POST.get("entry") or 0),
+        )
+        try:
+            services.complaint_status_set(
+                entry=entry, status=request.POST.get("status", "")[:16]
+            )
+        except (ApplicationError, ValidationError) as exc:
+            messages.error(request, _refusal(exc))
+        return redirect(reverse("reception:complaints", args=[obj.code]))
+    today = calendar.to_rome(timezone.now()).date()
+    return render(
+        request,
+        "reception/complaints.html",
+        {
+            "branch": obj,
+            "today": today,
+            "entries": selectors.complaints_due(branch=obj, today=today),
+            "statuses": ProtocolEntry.ComplaintStatus.choices,
+        },
+    )

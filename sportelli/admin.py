@@ -1,0 +1,71 @@
+from django.contrib import admin
+
+from sportelli.models import Counter, Shift, Ticket, TicketEvent
+
+
+@admin.register(Counter)
+class CounterAdmin(admin.ModelAdmin):
+    list_display = ["branch", "number", "name", "is_active"]
+    list_filter = ["branch", "is_active"]
+
+
+@admin.register(Shift)
+class ShiftAdmin(admin.ModelAdmin):
+    """Shifts are opened and closed at the operator desk; here they are read."""
+
+    list_display = [
+        "counter",
+        "line",
+        "operator",
+        "opened_at",
+        "paused_at",
+        "closed_at",
+    ]
+    list_filter = ["counter__branch", "line"]
+    list_select_related = ["counter", "line", "operator"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TicketEventInline(admin.TabularInline):
+    model = TicketEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "kind", "actor", "counter", "data")
+    readonly_fields = ("at", "kind", "actor", "counter", "data")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    """Tickets change only through the counters' actions: read-only here."""
+
+    list_display = [
+        "code",
+        "branch",
+        "line",
+        "issued_on",
+        "status",
+        "priority",
+        "counter",
+        "call_reason",
+    ]
+    list_filter = ["branch", "line", "status", "issued_on", "priority"]
+    list_select_related = ["branch", "line", "counter"]
+    inlines = [TicketEventInline]
+    exclude = ["public_code"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,275 @@
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from sedi.models import StaffRole
+from sedi.tests.factories import BranchFactory, StaffRoleFactory, UserFactory
+from sportelli.models import Shift, Ticket, TicketEvent
+from sportelli.tests.conftest import MORNING, ROME, STANDARD_LINES
+from sportelli.tests.factories import CounterFactory, ShiftFactory, TicketFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/branches/roma-centro/tickets/"
+
+
+@pytest.fixture
+def kiosk(branch):
+    user = UserFactory.create(username="kiosk")
+    StaffRoleFactory.create(user=user, role=StaffRole.Role.KIOSK, branch=branch)
+    return user
+
+
+@pytest.fixture
+def as_user(api_client):
+    def login(user):
+        api_client.force_authenticate(user)
+        return api_client
+
+    return login
+
+
+def test_kiosk_issues_a_ticket(as_user, kiosk, morning, django_assert_max_num_queries):
+    client = as_user(kiosk)
+
+    with django_assert_max_num_queries(17):
+        response = client.post(URL, {"line": "soggetto-contribuente"}, format="json")
+
+    assert response.status_code == 201
+    body = response.json()
+    ticket = Ticket.objects.get()
+    assert body == {
+        "id": ticket.pk,
+        "number": "D001",
+        "line": "soggetto-contribuente",
+        "issued_at": "2026-12-02T09:00:00+01:00",
+        "status": "waiting",
+        "priority": False,
+        "position": 1,
+        "estimated_wait_minutes": 0,
+        "public_code": ticket.public_code,
+        "counter": None,
+        "called_at": None,
+        "call_reason": "",
+        "recall_count": 0,
+        "finished_at": None,
+    }
+    assert ticket.channel == Ticket.Channel.KIOSK
+    assert ticket.issued_by == kiosk
+
+
+def test_reception_issues_with_priority(as_user, branch, receptionist, morning):
+    TicketFactory.create_batch(2, branch=branch)
+    response = as_user(receptionist).post(
+        URL, {"line": "assicurato-pensionato", "priority": True}, format="json"
+    )
+
+    assert response.status_code == 201
+    assert response.json()["priority"] is True
+    assert response.json()["position"] == 1
+    assert Ticket.objects.get(pk=response.json()["id"]).channel == "reception"
+
+
+@pytest.mark.parametrize(
+    ("payload", "errors"),
+    [
+        ({}, {"line": ["Campo obbligatorio."]}),
+        ({"line": ""}, {"line": ["Questo campo non può essere omesso."]}),
+        ({"line": ["a"]}, {"line": ["Not a valid string."]}),
+        (
+            {"line": "x" * 5000},
+            {"line": ["Assicurati che questo campo non abbia più di 50 caratteri."]},
+        ),
+        ({"line": "nessuna"}, {"line": ["Linea sconosciuta: nessuna."]}),
+        (
+            {"line": "socio-sanitari", "priority": "forse"},
+            {"priority": ["Must be a valid boolean."]},
+        ),
+    ],
+    ids=["missing", "blank", "list", "huge", "unknown", "priority-not-bool"],
+)
+def test_bad_input_is_400_and_writes_nothing(as_user, kiosk, morning, payload, errors):
+    response = as_user(kiosk).post(URL, payload, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == errors
+    assert Ticket.objects.count() == 0
+
+
+def test_malformed_json_is_400(as_user, kiosk, morning):
+    response = as_user(kiosk).post(URL, "{not json", content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+
+
+def test_after_twelve_it_is_409_outside_hours(as_user, kiosk):
+    client = as_user(kiosk)
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 12, 1, tzinfo=ROME)):
+        response = client.post(URL, {"line": "socio-sanitari"}, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "outside_hours"
+    assert "12:00" in response.json()["detail"]
+    assert Ticket.objects.count() == 0
+
+
+def test_a_line_not_at_the_branch_is_409_line_closed(as_user, kiosk, morning):
+    response = as_user(kiosk).post(URL, {"line": "poli-specialistici"}, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "line_closed"
+
+
+def test_another_branch_is_404(as_user, kiosk, morning):
+    BranchFactory.create(code="roma-eur", line_codes=STANDARD_LINES)
+
+    response = as_user(kiosk).post(
+        "/api/v1/branches/roma-eur/tickets/", {"line": "socio-sanitari"}, format="json"
+    )
+
+    assert response.status_code == 404
+    assert Ticket.objects.count() == 0
+
+
+def test_an_operator_does_not_issue_tickets(as_user, operator, morning):
+    response = as_user(operator).post(URL, {"line": "socio-sanitari"}, format="json")
+
+    assert response.status_code == 403
+
+
+def test_anonymous_is_401(api_client, branch, morning):
+    response = api_client.post(URL, {"line": "socio-sanitari"}, format="json")
+
+    assert response.status_code == 401
+
+
+def test_queue_reports_each_line(
+    as_user, receptionist, counter, morning, django_assert_max_num_queries
+):
+    ShiftFactory.create(counter=counter)
+    TicketFactory.create(
+        branch=counter.branch, issued_at=timezone.now() - datetime.timedelta(minutes=12)
+    )
+
+    with django_assert_max_num_queries(9):
+        response = as_user(receptionist).get("/api/v1/branches/roma-centro/queue/")
+
+    assert response.status_code == 200
+    assert response.json()[0] == {
+        "line": "assicurato-pensionato",
+        "name": "Linea Assicurato Pensionato",
+        "letter": "A",
+        "waiting": 1,
+        "priority_waiting": 0,
+        "longest_wait_minutes": 12,
+        "open_counters": 1,
+        "service_minutes": 8.0,
+        "estimated_wait_minutes": 8,
+    }
+    assert len(response.json()) == 4
+
+
+def test_queue_of_another_branch_is_404(as_user, receptionist, morning):
+    BranchFactory.create(code="roma-eur")
+
+    response = as_user(receptionist).get("/api/v1/branches/roma-eur/queue/")
+
+    assert response.status_code == 404
+
+
+def test_public_ticket_status_by_code(api_client, branch, morning):
+    ticket = TicketFactory.create(branch=branch, number=7)
+
+    response = api_client.get(f"/api/v1/tickets/status/{ticket.public_code}/")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "number": "A007",
+        "line": "assicurato-pensionato",
+        "line_name": "Linea Assicurato Pensionato",
+        "branch": "roma-centro",
+        "issued_at": "2026-12-02T09:00:00+01:00",
+        "status": "waiting",
+        "position": 1,
+        "estimated_wait_minutes": 0,
+        "counter": None,
+    }
+
+
+def test_unknown_public_code_is_404(api_client, branch):
+    response = api_client.get("/api/v1/tickets/status/non-esiste/")
+
+    assert response.status_code == 404
+
+
+def test_display_shows_calls_and_counters_without_names(
+    api_client, branch, counter, operator, morning, django_assert_max_num_queries
+):
+    ShiftFactory.create(counter=counter, operator=operator)
+    TicketFactory.create(
+        branch=branch,
+        number=7,
+        status=Ticket.Status.CALLED,
+        counter=counter,
+        called_at=MORNING,
+    )
+
+    with django_assert_max_num_queries(4):
+        response = api_client.get("/api/v1/branches/roma-centro/display/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["calls"] == [
+        {
+            "id": Ticket.objects.get().pk,
+            "ticket": "A007",
+            "counter": "Sportello 3",
+            "counter_number": 3,
+            "line": "assicurato-pensionato",
+            "called_at": "2026-12-02T09:00:00+01:00",
+            "recalled_at": None,
+            "recall_count": 0,
+        }
+    ]
+    shown = body["counters"][0]
+    assert shown["counter"] == "Sportello 3"
+    assert shown["line_name"] == "Linea Assicurato Pensionato"
+    assert shown["services"][:2] == [
+        "Presentazione dichiarazioni/autocertificazioni a vario titolo",
+        "Informazioni stato di lavorazione delle pratiche",
+    ]
+    assert operator.last_name not in response.text
+    assert operator.username not in response.text
+
+
+def test_counter_list(as_user, receptionist, branch, counter, operator, morning):
+    CounterFactory.create(branch=branch, number=1, name="Sportello 1")
+    ShiftFactory.create(counter=counter, operator=operator)
+
+    response = as_user(receptionist).get("/api/v1/branches/roma-centro/counters/")
+
+    assert response.status_code == 200
+    assert [(c["name"], c["line"], c["is_open"]) for c in response.json()] == [
+        ("Sportello 1", None, False),
+        ("Sportello 3", "assicurato-pensionato", True),
+    ]
+    assert set(response.json()[0]) == {
+        "id",
+        "number",
+        "name",
+        "line",
+        "is_open",
+        "is_paused",
+        "operator",
+    }
+
+
+def test_events_record_who_issued(as_user, kiosk, morning):
+    as_user(kiosk).post(URL, {"line": "socio-sanitari"}, format="json")
+
+    event = TicketEvent.objects.get()
+    assert (event.kind, event.actor, event.at) == ("issued", kiosk, timezone.now())
+    assert Shift.objects.count() == 0

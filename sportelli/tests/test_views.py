@@ -1,0 +1,540 @@
+"""The counters' pages: desk, hall display, kiosk and virtual ticket."""
+
+import datetime
+import html
+import re
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+import segno
+import time_machine
+from django.core.management import call_command
+
+from sedi.models import Branch
+from sportelli import services
+from sportelli.models import Counter, Shift, Ticket
+
+pytestmark = pytest.mark.django_db
+
+ROME = ZoneInfo("Europe/Rome")
+# Wednesday 2 December 2026, 09:00: counters and kiosk are open.
+MORNING = datetime.datetime(2026, 12, 2, 9, 0, tzinfo=ROME)
+PASSWORD = "prova-pagine-66"
+PENSIONER = "assicurato-pensionato"
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(MORNING, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", "--password", PASSWORD, verbosity=0)
+    return Branch.objects.get(code="roma-centro")
+
+
+@pytest.fixture
+def counter(demo):
+    return Counter.objects.get(branch=demo, number=3)
+
+
+def login(client, username):
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def desk_url(counter, action=None):
+    base = f"/sportelli/{counter.branch.code}/{counter.pk}/"
+    return f"{base}{action}/" if action else base
+
+
+def issue(branch, line=PENSIONER, **kwargs):
+    return services.ticket_issue(
+        branch=branch, line_code=line, channel=Ticket.Channel.RECEPTION, **kwargs
+    )
+
+
+def alerts(page, kind=""):
+    """Return the texts of the page's alerts (of Bootstrap class ``kind``)."""
+    found = re.findall(
+        rf'class="alert alert-{kind}[^"]*" role="alert">(.*?)</div>', page, flags=re.S
+    )
+    return [html.unescape(text.strip()) for text in found]
+
+
+@pytest.fixture
+def open_counter(client, counter):
+    login(client, "operatore")
+    client.post(desk_url(counter, "apri"), {"line": PENSIONER})
+    return counter
+
+
+# --- access -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/sportelli/roma-centro/", "/sportelli/roma-centro/1/", "/totem/roma-centro/"],
+)
+def test_staff_pages_send_anonymous_visitors_to_login(client, demo, path):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response.url == f"/accesso/?next={path}"
+
+
+def test_counter_list_shows_the_branch_counters_and_their_state(client, counter):
+    login(client, "operatore")
+    client.post(desk_url(counter, "apri"), {"line": PENSIONER})
+
+    response = client.get("/sportelli/roma-centro/")
+
+    page = response.text
+    assert response.status_code == 200
+    assert page.count('href="/sportelli/roma-centro/') == 8
+    assert "A — Linea Assicurato Pensionato" in page
+    assert "Marco Rinaldi" in page
+
+
+def test_desk_of_a_counter_of_another_branch_is_not_found(client, demo):
+    login(client, "operatore")
+    eur = Counter.objects.get(branch__code="roma-eur", number=1)
+
+    assert client.get(f"/sportelli/roma-eur/{eur.pk}/").status_code == 404
+    assert client.get(f"/sportelli/roma-centro/{eur.pk}/").status_code == 404
+    assert client.post(f"/sportelli/roma-eur/{eur.pk}/apri/").status_code == 404
+    assert client.get("/sportelli/roma-eur/").status_code == 404
+
+
+def test_desk_is_not_found_for_staff_without_a_counter_role(client, counter):
+    login(client, "reception")
+
+    assert client.get(desk_url(counter)).status_code == 404
+    assert client.get("/sportelli/roma-centro/").status_code == 404
+
+
+def test_desk_url_with_a_wrong_branch_or_action_is_not_found(client, counter):
+    login(client, "operatore")
+
+    assert client.get(f"/sportelli/roma-eur/{counter.pk}/").status_code == 404
+    assert client.post(desk_url(counter, "esplodi")).status_code == 404
+
+
+# --- operator desk ----------------------------------------------------------
+
+
+def test_closed_desk_offers_the_lines_open_at_the_branch(client, counter):
+    login(client, "operatore")
+
+    page = client.get(desk_url(counter)).text
+
+    assert "Lo sportello è chiuso" in page
+    select = re.search(r'<select id="desk-line".*?</select>', page, flags=re.S)
+    assert select is not None
+    assert select.group().count("<option") == 6  # roma-centro has every line
+    assert '<label for="desk-line">Linea da servire</label>' in page
+
+
+def test_operator_opens_the_counter_for_a_line(client, counter):
+    login(client, "operatore")
+
+    response = client.post(desk_url(counter, "apri"), {"line": PENSIONER}, follow=True)
+
+    shift = Shift.objects.get(counter=counter, closed_at=None)
+    assert shift.line.code == PENSIONER
+    assert shift.operator.username == "operatore"
+    assert response.redirect_chain == [(desk_url(counter), 302)]
+    assert "Sportello aperto per la linea «Linea Assicurato Pensionato»." in alerts(
+        response.text
+    )
+    assert 'data-shortcut="n"' in response.text
+    assert "0 biglietti in attesa" in response.text
+
+
+def test_operator_calls_the_next_ticket_and_completes_it_with_services(
+    client, open_counter, demo
+):
+    first = issue(demo)
+    issue(demo)
+
+    called = client.post(desk_url(open_counter, "chiama"), follow=True)
+
+    first.refresh_from_db()
+    assert first.status == Ticket.Status.CALLED
+    assert first.counter == open_counter
+    assert "Chiamato il biglietto A001." in alerts(called.text)
+    assert '<p class="desk-code mb-1">A001</p>' in called.text
+    assert "1 biglietto in attesa" in called.text
+    assert 'value="stato-pratiche"' in called.text
+
+    done = client.post(
+        desk_url(open_counter, "servito"),
+        {"ticket": first.pk, "services": ["stato-pratiche", "pin-cittadino"]},
+        follow=True,
+    )
+
+    first.refresh_from_db()
+    assert first.status == Ticket.Status.COMPLETED
+    assert sorted(first.services.values_list("code", flat=True)) == [
+        "pin-cittadino",
+        "stato-pratiche",
+    ]
+    assert "Biglietto A001 servito." in alerts(done.text)
+    assert "Nessun biglietto in chiamata" in done.text
+
+
+def test_a_refused_call_shows_the_rule_as_an_alert(client, counter, demo):
+    login(client, "operatore")
+    issue(demo)
+
+    response = client.post(desk_url(counter, "chiama"), follow=True)
+
+    assert response.status_code == 200
+    assert alerts(response.text, "danger") == [
+        "Lo sportello non è aperto: aprire prima un turno."
+    ]
+    assert Ticket.objects.filter(status=Ticket.Status.WAITING).count() == 1
+
+
+def test_completing_without_a_service_shows_the_error_and_keeps_the_call(
+    client, open_counter, demo
+):
+    ticket = issue(demo)
+    client.post(desk_url(open_counter, "chiama"))
+
+    response = client.post(
+        desk_url(open_counter, "servito"), {"ticket": ticket.pk}, follow=True
+    )
+
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.CALLED
+    assert alerts(response.text, "danger") == ["Indicare almeno un servizio reso."]
+
+
+def test_operator_busy_at_another_counter_cannot_open_a_second_one(
+    client, open_counter, demo
+):
+    other = Counter.objects.get(branch=demo, number=4)
+
+    response = client.post(desk_url(other, "apri"), {"line": PENSIONER}, follow=True)
+
+    assert alerts(response.text, "danger") == [
+        "L'operatore ha già un turno aperto a un altro sportello."
+    ]
+    assert not Shift.objects.filter(counter=other).exists()
+
+
+def test_operator_recalls_then_marks_a_no_show(client, open_counter, demo):
+    ticket = issue(demo)
+    client.post(desk_url(open_counter, "chiama"))
+
+    recalled = client.post(
+        desk_url(open_counter, "richiama"), {"ticket": ticket.pk}, follow=True
+    )
+    ticket.refresh_from_db()
+    assert ticket.recall_count == 1
+    assert "Biglietto A001 richiamato sul monitor." in alerts(recalled.text)
+    assert "Richiamato 1 volta." in recalled.text
+
+    client.post(desk_url(open_counter, "assente"), {"ticket": ticket.pk})
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.NO_SHOW
+
+
+def test_operator_transfers_the_ticket_to_another_line(client, open_counter, demo):
+    ticket = issue(demo)
+    client.post(desk_url(open_counter, "chiama"))
+
+    response = client.post(
+        desk_url(open_counter, "trasferisci"),
+        {"ticket": ticket.pk, "line": "socio-sanitari"},
+        follow=True,
+    )
+
+    ticket.refresh_from_db()
+    assert ticket.line.code == "socio-sanitari"
+    assert ticket.status == Ticket.Status.WAITING
+    assert ticket.code == "A001"
+    assert (
+        "Biglietto A001 trasferito alla linea «Linea Servizi Socio-Sanitari»."
+        in alerts(response.text)
+    )
+
+
+def test_an_action_on_a_ticket_called_elsewhere_is_refused(client, open_counter, demo):
+    ticket = issue(demo)
+
+    response = client.post(
+        desk_url(open_counter, "richiama"), {"ticket": ticket.pk}, follow=True
+    )
+
+    assert alerts(response.text, "danger") == [
+        "Il biglietto A001 non è in chiamata a questo sportello."
+    ]
+    ticket.refresh_from_db()
+    assert ticket.recall_count == 0
+
+
+def test_operator_pauses_resumes_and_closes_the_counter(client, open_counter):
+    paused = client.post(desk_url(open_counter, "pausa"), follow=True)
+    assert Shift.objects.get(counter=open_counter).paused_at == MORNING
+    assert "Lo sportello è in pausa: riprenda il servizio per chiamare." in paused.text
+
+    client.post(desk_url(open_counter, "riprendi"))
+    assert Shift.objects.get(counter=open_counter).paused_at is None
+
+    closed = client.post(desk_url(open_counter, "chiudi"), follow=True)
+    assert Shift.objects.get(counter=open_counter).closed_at == MORNING
+    assert "Lo sportello è chiuso" in closed.text
+
+
+def test_desk_queue_partial_counts_the_line_waiting(client, open_counter, demo):
+    issue(demo, priority=True)
+    issue(demo)
+    issue(demo, line="socio-sanitari")
+
+    response = client.get(desk_url(open_counter, "coda"))
+
+    text = " ".join(re.sub(r"<[^>]+>", "", response.text).split())
+    assert "2 biglietti in attesa (di cui 1 con precedenza) sulla linea" in text
+    assert 'hx-trigger="every 5s"' in response.text
+
+
+def test_desk_query_count_does_not_grow_with_tickets(
+    client, open_counter, demo, django_assert_max_num_queries
+):
+    for _ in range(15):
+        issue(demo)
+    client.post(desk_url(open_counter, "chiama"))
+
+    with django_assert_max_num_queries(12):
+        response = client.get(desk_url(open_counter))
+
+    assert response.status_code == 200
+
+
+# --- kiosk ------------------------------------------------------------------
+
+
+def test_kiosk_shows_a_button_per_open_line_and_the_priority_option(client, demo):
+    login(client, "kiosk")
+
+    page = client.get("/totem/roma-centro/").text
+
+    assert page.count('name="line" value="') == 6
+    assert "Ho diritto a precedenza (disabilità, gravidanza, …)" in page
+    assert '<label for="kiosk-priority">' in page
+    # The first four services of the line, and a sign that more exist.
+    assert (
+        "Presentazione dichiarazioni/autocertificazioni a vario titolo · "
+        "Informazioni stato di lavorazione delle pratiche · "
+        "Rilascio estratti contributivi non certificativi · "
+        "Variazioni anagrafiche e di indirizzo …"
+    ) in page
+
+
+def test_kiosk_is_not_found_for_other_roles(client, demo):
+    login(client, "operatore")
+
+    assert client.get("/totem/roma-centro/").status_code == 404
+
+
+def test_kiosk_issues_a_ticket_and_shows_it_ready_to_print(client, demo):
+    issue(demo)
+    login(client, "kiosk")
+
+    with mock.patch("frontoffice.common.qr.segno.make", wraps=segno.make) as make_qr:
+        response = client.post(
+            "/totem/roma-centro/", {"line": PENSIONER, "priority": "1"}, follow=True
+        )
+
+    ticket = Ticket.objects.get(channel=Ticket.Channel.KIOSK)
+    assert ticket.code == "A002"
+    assert ticket.priority is True
+    assert ticket.issued_by is not None
+    assert ticket.issued_by.username == "kiosk"
+    assert response.redirect_chain == [
+        (f"/totem/roma-centro/biglietto/{ticket.pk}/", 302)
+    ]
+    page = response.text
+    assert 'data-testid="ticket-code">A002</h1>' in page
+    assert '<dd data-testid="ticket-position">1</dd>' in page
+    assert "circa 0 minuti" in page
+    assert "Linea Assicurato Pensionato" in page
+    assert "Roma Centro — 2 dicembre 2026" in page
+    assert "ore 09:00" in page
+    assert "<svg" in page
+    make_qr.assert_called_once_with(
+        f"http://testserver/biglietto/{ticket.public_code}/", error="m"
+    )
+
+
+def test_kiosk_ticket_of_another_branch_is_not_found(client, demo):
+    eur = Branch.objects.get(code="roma-eur")
+    ticket = issue(eur)
+    login(client, "kiosk")
+
+    response = client.get(f"/totem/roma-centro/biglietto/{ticket.pk}/")
+
+    assert response.status_code == 404
+
+
+def test_kiosk_after_noon_says_tickets_are_over_and_when_they_resume(
+    client, demo, clock
+):
+    login(client, "kiosk")
+    clock.move_to(datetime.datetime(2026, 12, 2, 12, 1, tzinfo=ROME))
+
+    page = client.get("/totem/roma-centro/").text
+    refused = client.post("/totem/roma-centro/", {"line": PENSIONER})
+
+    assert "I biglietti di oggi sono terminati." in page
+    assert (
+        "I biglietti si distribuiscono dal lunedì al venerdì dalle 8:30 alle 12:00"
+        in page
+    )
+    assert "Prossima distribuzione: giovedì 3 dicembre 2026 dalle 8:30." in page
+    assert 'name="line"' not in page
+    assert refused.status_code == 409
+    assert not Ticket.objects.exists()
+
+
+def test_kiosk_on_a_holiday_says_why_and_the_next_day(client, demo, clock):
+    login(client, "kiosk")
+    clock.move_to(datetime.datetime(2026, 12, 8, 9, 0, tzinfo=ROME))
+
+    page = client.get("/totem/roma-centro/").text
+
+    assert "Oggi la sede è chiusa: Immacolata Concezione." in page
+    assert "Prossima distribuzione: mercoledì 9 dicembre 2026 dalle 8:30." in page
+
+
+# --- hall display -----------------------------------------------------------
+
+
+def test_display_page_is_public_and_polls_its_calls(client, demo):
+    response = client.get("/display/roma-centro/")
+
+    page = response.text
+    assert response.status_code == 200
+    assert '<html lang="it">' in page
+    assert 'aria-live="polite"' in page
+    assert 'hx-get="/display/roma-centro/chiamate/" hx-trigger="every 3s"' in page
+    # The voice clips are there when `make assets` found espeak-ng.
+    assert re.search(r'data-audio-base="(/static/audio/)?"', page)
+    assert "Nessuna chiamata ancora oggi." in page
+
+
+def test_display_of_an_unknown_branch_is_not_found(client, db):
+    assert client.get("/display/nessuna/").status_code == 404
+    assert client.get("/display/nessuna/chiamate/").status_code == 404
+
+
+def test_display_partial_shows_ticket_and_counter_never_names(
+    client, open_counter, demo, django_assert_max_num_queries
+):
+    issue(demo)
+    client.post(desk_url(open_counter, "chiama"))
+    client.logout()
+
+    with django_assert_max_num_queries(4):
+        response = client.get("/display/roma-centro/chiamate/")
+
+    page = response.text
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    assert '<p class="display-code">A001</p>' in page
+    assert '<p class="display-counter">Sportello 3</p>' in page
+    assert 'data-announce-text="Numero A 0 0 1, sportello 3"' in page
+    assert 'data-announce-clips="numero lettera-a n-0 n-0 n-1 sportello n-3"' in page
+    # What the counter does, for the public.
+    assert 'hx-swap-oob="true"' in page
+    assert "Linea Assicurato Pensionato" in page
+    assert "Rilascio PIN cittadino" in page
+    # No person's name: not the operator's, not anyone's.
+    for name in ("Marco", "Rinaldi", "operatore"):
+        assert name not in page
+
+
+def test_display_partial_answers_204_until_something_changes(
+    client, open_counter, demo
+):
+    ticket = issue(demo)
+    client.post(desk_url(open_counter, "chiama"))
+    first = client.get("/display/roma-centro/chiamate/")
+    marker = re.search(r'data-display-version="(\w+)"', first.text)
+    assert marker is not None
+    version = marker.group(1)
+
+    unchanged = client.get("/display/roma-centro/chiamate/", {"v": version})
+    client.post(desk_url(open_counter, "richiama"), {"ticket": ticket.pk})
+    recalled = client.get("/display/roma-centro/chiamate/", {"v": version})
+
+    assert unchanged.status_code == 204
+    assert recalled.status_code == 200
+    assert 'data-recall-count="1"' in recalled.text
+
+
+def test_display_query_count_does_not_grow_with_calls(
+    client, demo, django_assert_max_num_queries
+):
+    operator_counter = Counter.objects.get(branch=demo, number=1)
+    login(client, "operatore")
+    client.post(desk_url(operator_counter, "apri"), {"line": PENSIONER})
+    for _ in range(12):
+        issue(demo)
+        client.post(desk_url(operator_counter, "chiama"))
+        ticket = Ticket.objects.get(status=Ticket.Status.CALLED)
+        client.post(desk_url(operator_counter, "assente"), {"ticket": ticket.pk})
+    client.logout()
+
+    with django_assert_max_num_queries(4):
+        page = client.get("/display/roma-centro/chiamate/").text
+
+    assert page.count("data-call-id=") == 6  # the latest and five before it
+
+
+# --- virtual ticket ---------------------------------------------------------
+
+
+def test_virtual_ticket_shows_place_and_wait_and_is_not_cached(client, demo, clock):
+    issue(demo)
+    clock.shift(datetime.timedelta(minutes=1))
+    ticket = issue(demo)
+
+    response = client.get(f"/biglietto/{ticket.public_code}/")
+
+    page = response.text
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "Biglietto A002" in page
+    assert '<dd data-testid="ticket-position">2</dd>' in page
+    assert "In attesa" in page
+    assert 'hx-trigger="every 10s"' in page
+
+
+def test_virtual_ticket_says_which_counter_calls_it_and_stops_polling(
+    client, open_counter, demo
+):
+    ticket = issue(demo)
+    client.post(desk_url(open_counter, "chiama"))
+
+    called = client.get(f"/biglietto/{ticket.public_code}/stato/")
+    client.post(
+        desk_url(open_counter, "servito"),
+        {"ticket": ticket.pk, "services": ["stato-pratiche"]},
+    )
+    served = client.get(f"/biglietto/{ticket.public_code}/stato/")
+
+    assert "Tocca a lei: si rechi allo Sportello 3" in called.text
+    assert "no-store" in called["Cache-Control"]
+    assert "Servito. Grazie per la visita." in served.text
+    assert "hx-trigger" not in served.text
+
+
+def test_virtual_ticket_with_an_unknown_code_is_not_found(client, db):
+    assert client.get("/biglietto/non-esiste/").status_code == 404
+    assert client.get("/biglietto/non-esiste/stato/").status_code == 404

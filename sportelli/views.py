@@ -1,0 +1,530 @@
+"""Pages of the closed-cycle counters: operator desk, hall display, kiosk.
+
+Every page is an interface only: it parses the request, calls one service
+or selector and renders. Writes are plain POST forms answered with a
+redirect (post/redirect/get); a rule that refuses the action shows as an
+alert on the page it came from, never as an error page.
+"""
+
+import datetime
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from frontoffice.common.exceptions import ApplicationError
+from frontoffice.common.qr import qr_svg
+from sedi import calendar
+from sedi.models import Branch, Service, StaffRole
+from sedi.selectors import branch_get, branch_lines_open, user_has_role_at
+from sportelli import selectors, services
+from sportelli.models import Counter, Ticket
+
+Role = StaffRole.Role
+COUNTER_STAFF = (Role.OPERATOR, Role.FLOOR_SUPERVISOR)
+KIOSK_ROLES = (Role.KIOSK,)
+# Services named on a kiosk button, under the line's name.
+KIOSK_SERVICES_SHOWN = 4
+# How far ahead the kiosk looks for the next day tickets are issued.
+NEXT_OPENING_HORIZON_DAYS = 31
+# The clip the hall display needs to speak without a browser voice.
+AUDIO_PROBE = "audio/numero.wav"
+
+
+def _user(request: HttpRequest) -> User:
+    """Return the signed-in user of a ``login_required`` view."""
+    user = request.user
+    if not isinstance(user, User):  # pragma: no cover - login_required ran
+        raise Http404
+    return user
+
+
+def _error_text(exc: ApplicationError | ValidationError) -> str:
+    """Return the Italian sentence(s) of a refused action, for an alert."""
+    if isinstance(exc, ApplicationError):
+        return exc.detail
+    return " ".join(str(message) for message in exc.messages)
+
+
+def _today() -> datetime.date:
+    return calendar.to_rome(timezone.now()).date()
+
+
+# --- Operator desk ----------------------------------------------------------
+
+
+@login_required
+@require_GET
+def counter_list(request: HttpRequest, branch: str) -> HttpResponse:
+    """List the branch's counters, for an operator to pick a desk."""
+    obj = branch_get(user=request.user, code=branch, roles=COUNTER_STAFF)
+    return render(
+        request,
+        "sportelli/counter_list.html",
+        {"branch": obj, "counters": selectors.counter_list(branch=obj)},
+    )
+
+
+def _desk_counter(request: HttpRequest, branch: str, counter_id: int) -> Counter:
+    """Return the counter of the URL if the user staffs its branch, else 404."""
+    counter = selectors.counter_get(
+        user=request.user, counter_id=counter_id, roles=COUNTER_STAFF
+    )
+    if counter.branch.code != branch:
+        raise Http404(counter_id)
+    return counter
+
+
+def _desk_queue(*, counter: Counter, line_id: int | None) -> dict[str, int]:
+    """Return how many tickets wait for the line the counter serves."""
+    if line_id is None:
+        return {"waiting": 0, "priority": 0}
+    waiting = Ticket.objects.filter(
+        branch_id=counter.branch_id,
+        line_id=line_id,
+        issued_on=_today(),
+        status=Ticket.Status.WAITING,
+    )
+    return {
+        "waiting": waiting.count(),
+        "priority": waiting.filter(priority=True).count(),
+    }
+
+
+@login_required
+@require_GET
+def desk(request: HttpRequest, branch: str, counter_id: int) -> HttpResponse:
+    """Show one counter's desk: its shift, current ticket and queue."""
+    counter = _desk_counter(request, branch, counter_id)
+    shift = selectors.open_shift_for_counter(counter=counter)
+    current = (
+        Ticket.objects.filter(counter=counter, status=Ticket.Status.CALLED)
+        .select_related("line")
+        .first()
+    )
+    catalogue = (
+        list(Service.objects.filter(line=current.line).order_by("position"))
+        if current
+        else []
+    )
+    lines = [bl.line for bl in branch_lines_open(branch=counter.branch, on=_today())]
+    user = _user(request)
+    return render(
+        request,
+        "sportelli/desk.html",
+        {
+            "branch": counter.branch,
+            "counter": counter,
+            "shift": shift,
+            "is_mine": shift is not None and shift.operator_id == user.pk,
+            "current": current,
+            "catalogue": catalogue,
+            "lines": lines,
+            "transfer_lines": [
+                line for line in lines if current and line.pk != current.line_id
+            ],
+            "queue": _desk_queue(
+                counter=counter, line_id=shift.line_id if shift else None
+            ),
+        },
+    )
+
+
+@login_required
+@require_GET
+def desk_queue(request: HttpRequest, branch: str, counter_id: int) -> HttpResponse:
+    """Return the desk's waiting count (polled by htmx)."""
+    counter = _desk_counter(request, branch, counter_id)
+    shift = selectors.open_shift_for_counter(counter=counter)
+    return render(
+        request,
+        "sportelli/partials/desk_queue.html",
+        {
+            "branch": counter.branch,
+            "counter": counter,
+            "shift": shift,
+            "queue": _desk_queue(
+                counter=counter, line_id=shift.line_id if shift else None
+            ),
+        },
+    )
+
+
+def _posted_ticket(request: HttpRequest, counter: Counter) -> Ticket:
+    """Return the ticket named by the form, called at this counter, else 404."""
+    try:
+        ticket_id = int(request.POST.get("ticket", ""))
+    except ValueError:
+        raise Http404 from None
+    ticket = selectors.ticket_get(
+        user=request.user, ticket_id=ticket_id, roles=COUNTER_STAFF
+    )
+    if ticket.counter_id != counter.pk:
+        raise ApplicationError(
+            code="not_this_counter",
+            detail=_("Il biglietto %(code)s non è in chiamata a questo sportello.")
+            % {"code": ticket.code},
+        )
+    return ticket
+
+
+def _require_operator(request: HttpRequest, counter: Counter) -> None:
+    """Refuse an operator-only action (open, call next) to other roles."""
+    if not user_has_role_at(
+        user=request.user, branch=counter.branch, roles=[Role.OPERATOR]
+    ):
+        raise ApplicationError(
+            code="not_operator",
+            detail=_("Solo un operatore di sportello può aprire e chiamare."),
+        )
+
+
+def _open(request: HttpRequest, counter: Counter) -> str | None:
+    _require_operator(request, counter)
+    shift = services.shift_open(
+        counter=counter,
+        operator=_user(request),
+        line_code=request.POST.get("line", ""),
+    )
+    return _("Sportello aperto per la linea «%(line)s».") % {"line": shift.line.name}
+
+
+def _close(request: HttpRequest, counter: Counter) -> str | None:
+    services.shift_close(counter=counter, actor=_user(request))
+    return _("Sportello chiuso.")
+
+
+def _pause(request: HttpRequest, counter: Counter) -> str | None:
+    services.shift_pause(counter=counter, actor=_user(request), paused=True)
+    return _("Sportello in pausa: non riceve chiamate.")
+
+
+def _resume(request: HttpRequest, counter: Counter) -> str | None:
+    services.shift_pause(counter=counter, actor=_user(request), paused=False)
+    return _("Servizio ripreso.")
+
+
+def _call_next(request: HttpRequest, counter: Counter) -> str | None:
+    _require_operator(request, counter)
+    ticket = services.ticket_call_next(counter=counter, operator=_user(request))
+    if ticket is None:
+        return _("Nessun biglietto in attesa su questa linea.")
+    return _("Chiamato il biglietto %(code)s.") % {"code": ticket.code}
+
+
+def _recall(request: HttpRequest, counter: Counter) -> str | None:
+    ticket = services.ticket_recall(
+        ticket=_posted_ticket(request, counter), actor=_user(request)
+    )
+    return _("Biglietto %(code)s richiamato sul monitor.") % {"code": ticket.code}
+
+
+def _complete(request: HttpRequest, counter: Counter) -> str | None:
+    ticket = services.ticket_complete(
+        ticket=_posted_ticket(request, counter),
+        actor=_user(request),
+        service_codes=request.POST.getlist("services"),
+    )
+    return _("Biglietto %(code)s servito.") % {"code": ticket.code}
+
+
+def _no_show(request: HttpRequest, counter: Counter) -> str | None:
+    ticket = services.ticket_no_show(
+        ticket=_posted_ticket(request, counter), actor=_user(request)
+    )
+    return _("Biglietto %(code)s chiuso come assente.") % {"code": ticket.code}
+
+
+def _transfer(request: HttpRequest, counter: Counter) -> str | None:
+    ticket = services.ticket_transfer(
+        ticket=_posted_ticket(request, counter),
+        actor=_user(request),
+        line_code=request.POST.get("line", ""),
+    )
+    return _("Biglietto %(code)s trasferito alla linea «%(line)s».") % {
+        "code": ticket.code,
+        "line": ticket.line.name,
+    }
+
+
+DESK_ACTIONS: dict[str, Callable[[HttpRequest, Counter], str | None]] = {
+    "apri": _open,
+    "chiudi": _close,
+    "pausa": _pause,
+    "riprendi": _resume,
+    "chiama": _call_next,
+    "richiama": _recall,
+    "servito": _complete,
+    "assente": _no_show,
+    "trasferisci": _transfer,
+}
+
+
+@login_required
+@require_POST
+def desk_action(
+    request: HttpRequest, branch: str, counter_id: int, action: str
+) -> HttpResponseRedirect:
+    """Run one desk action, then go back to the desk with its outcome."""
+    handler = DESK_ACTIONS.get(action)
+    if handler is None:
+        raise Http404(action)
+    counter = _desk_counter(request, branch, counter_id)
+    try:
+        done = handler(request, counter)
+    except (ApplicationError, ValidationError) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect("sportelli-pages:desk", branch=branch, counter_id=counter.pk)
+
+
+# --- Hall display -----------------------------------------------------------
+
+
+def _display_version(data: dict[str, Any]) -> str:
+    """Return a short fingerprint of what the display shows."""
+    parts: list[Iterable[object]] = [
+        (c.pk, c.status, c.recall_count, c.counter_id, c.line_id) for c in data["calls"]
+    ]
+    parts += [(s.pk, s.line_id, s.paused_at is not None) for s in data["counters"]]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def _announcement(ticket: Ticket) -> dict[str, Any]:
+    """Return the words and clips that announce a call.
+
+    The number is spoken digit by digit ("D zero zero sette"): a clip per
+    digit covers 1–999 with ten clips.
+    """
+    assert ticket.counter is not None
+    digits = f"{ticket.number:03d}"
+    counter_number = ticket.counter.number
+    counter_clips = (
+        [f"n-{counter_number}"]
+        if counter_number <= 20
+        else [f"n-{d}" for d in str(counter_number)]
+    )
+    return {
+        "text": _("Numero %(letter)s %(digits)s, sportello %(counter)s")
+        % {
+            "letter": ticket.letter,
+            "digits": " ".join(digits),
+            "counter": counter_number,
+        },
+        "clips": " ".join(
+            [
+                "numero",
+                f"lettera-{ticket.letter.lower()}",
+                *(f"n-{d}" for d in digits),
+                "sportello",
+                *counter_clips,
+            ]
+        ),
+    }
+
+
+def _display_context(branch: Branch) -> dict[str, Any]:
+    data = selectors.display_data(branch=branch)
+    calls = [
+        {"ticket": ticket, "announce": _announcement(ticket)}
+        for ticket in data["calls"]
+        if ticket.counter is not None
+    ]
+    return {
+        **data,
+        "branch_obj": branch,
+        "calls": calls,
+        "latest": calls[0] if calls else None,
+        "previous": calls[1:],
+        "version": _display_version(data),
+    }
+
+
+def _audio_base() -> str:
+    """Return the URL folder of the voice clips, or "" when none were made."""
+    found = finders.find(AUDIO_PROBE) is not None or staticfiles_storage.exists(
+        AUDIO_PROBE
+    )
+    if not found:
+        return ""
+    # The clips are named by the script: the folder of one gives them all
+    # (collectstatic keeps the unhashed copies next to the hashed ones).
+    return static(AUDIO_PROBE).rsplit("/", 1)[0] + "/"
+
+
+@require_GET
+def display(request: HttpRequest, branch: str) -> HttpResponse:
+    """Show the hall display of a branch (public, full screen)."""
+    obj = selectors.branch_public_get(code=branch)
+    context = _display_context(obj)
+    context["audio_base"] = _audio_base()
+    return render(request, "sportelli/display.html", context)
+
+
+@require_GET
+def display_calls(request: HttpRequest, branch: str) -> HttpResponse:
+    """Return the display's calls and counters (polled by htmx every 3 s).
+
+    An unchanged display answers 204: htmx swaps nothing, so the live
+    region is not read again and no call blinks twice.
+    """
+    obj = selectors.branch_public_get(code=branch)
+    context = _display_context(obj)
+    if request.GET.get("v") == context["version"]:
+        response = HttpResponse(status=204)
+    else:
+        response = render(request, "sportelli/partials/display_calls.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Kiosk ------------------------------------------------------------------
+
+
+def _next_opening(branch: Branch) -> datetime.datetime | None:
+    """Return when tickets are next issued (Rome time), within a month."""
+    now = calendar.to_rome(timezone.now())
+    for offset in range(NEXT_OPENING_HORIZON_DAYS):
+        day = now.date() + datetime.timedelta(days=offset)
+        if not calendar.is_open_day(branch=branch, day=day):
+            continue
+        opens = datetime.datetime.combine(day, calendar.COUNTER_OPENS, calendar.ROME)
+        if opens > now:
+            return opens
+    return None
+
+
+def _kiosk_lines(branch: Branch) -> list[dict[str, Any]]:
+    """Return the lines open today, each with the first services it offers."""
+    lines = [bl.line for bl in branch_lines_open(branch=branch, on=_today())]
+    names: dict[int, list[str]] = {}
+    for line_id, name in Service.objects.filter(line__in=lines).values_list(
+        "line_id", "name"
+    ):
+        names.setdefault(line_id, []).append(name)
+    return [
+        {
+            "line": line,
+            "services": names.get(line.pk, [])[:KIOSK_SERVICES_SHOWN],
+            "more": len(names.get(line.pk, [])) > KIOSK_SERVICES_SHOWN,
+        }
+        for line in lines
+    ]
+
+
+def _kiosk_branch(request: HttpRequest, branch: str) -> Branch:
+    return branch_get(user=request.user, code=branch, roles=KIOSK_ROLES)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kiosk(request: HttpRequest, branch: str) -> HttpResponse:
+    """Show the kiosk: a big button per open line; POST issues a ticket."""
+    obj = _kiosk_branch(request, branch)
+    error = None
+    if request.method == "POST":
+        try:
+            ticket = services.ticket_issue(
+                branch=obj,
+                line_code=request.POST.get("line", ""),
+                channel=Ticket.Channel.KIOSK,
+                priority=request.POST.get("priority") == "1",
+                issued_by=_user(request),
+            )
+        except (ApplicationError, ValidationError) as exc:
+            error = _error_text(exc)
+        else:
+            return redirect(
+                "sportelli-pages:kiosk-ticket", branch=obj.code, ticket_id=ticket.pk
+            )
+    now = timezone.now()
+    is_open = calendar.tickets_open_at(branch=obj, at=now)
+    today = _today()
+    next_opening = None if is_open else _next_opening(obj)
+    context: dict[str, Any] = {
+        "branch": obj,
+        "error": error,
+        "is_open": is_open,
+        "lines": _kiosk_lines(obj) if is_open else [],
+        "closed_for": calendar.closed_for(branch=obj, day=today),
+        "open_day": calendar.is_open_day(branch=obj, day=today),
+        "before_opening": next_opening is not None and next_opening.date() == today,
+        "next_opening": next_opening,
+        "opens": calendar.COUNTER_OPENS,
+        "last_ticket": calendar.LAST_TICKET,
+    }
+    status = 409 if error and request.method == "POST" else 200
+    return render(request, "sportelli/kiosk.html", context, status=status)
+
+
+@login_required
+@require_GET
+def kiosk_ticket(request: HttpRequest, branch: str, ticket_id: int) -> HttpResponse:
+    """Show the printable ticket just issued, with its place and a QR code."""
+    obj = _kiosk_branch(request, branch)
+    ticket = selectors.ticket_get(
+        user=request.user, ticket_id=ticket_id, roles=KIOSK_ROLES
+    )
+    if ticket.branch_id != obj.pk:
+        raise Http404(ticket_id)
+    state = selectors.ticket_state(ticket=ticket)
+    url = request.build_absolute_uri(
+        reverse("sportelli-pages:ticket", kwargs={"public_code": ticket.public_code})
+    )
+    return render(
+        request,
+        "sportelli/kiosk_ticket.html",
+        {
+            "branch": obj,
+            "ticket": ticket,
+            "state": state,
+            "ticket_url": url,
+            "qr": qr_svg(url, css_class="kiosk-qr"),
+        },
+    )
+
+
+# --- Virtual ticket ---------------------------------------------------------
+
+
+def _ticket_context(public_code: str) -> dict[str, Any]:
+    ticket = selectors.ticket_by_public_code(public_code=public_code)
+    state = selectors.ticket_state(ticket=ticket)
+    return {
+        "ticket": ticket,
+        "state": state,
+        "is_live": ticket.status in (Ticket.Status.WAITING, Ticket.Status.CALLED),
+        "checked_at": timezone.now(),
+    }
+
+
+@never_cache
+@require_GET
+def ticket(request: HttpRequest, public_code: str) -> HttpResponse:
+    """Show a ticket's place and wait to its holder (public, by its code)."""
+    context = _ticket_context(public_code)
+    return render(request, "sportelli/ticket.html", context)
+
+
+@never_cache
+@require_GET
+def ticket_state(request: HttpRequest, public_code: str) -> HttpResponse:
+    """Return the ticket's live state (polled by htmx every 10 s)."""
+    context = _ticket_context(public_code)
+    return render(request, "sportelli/partials/ticket_state.html", context)
