@@ -36,9 +36,14 @@ def test_a_rolled_back_number_is_given_again():
     }
     with transaction.atomic():
         sequence_next(TicketSequence, key=key)
-    with pytest.raises(RuntimeError), transaction.atomic():
-        sequence_next(TicketSequence, key=key)
-        raise RuntimeError("issue refused")
+
+    def refused_issue() -> None:
+        with transaction.atomic():
+            sequence_next(TicketSequence, key=key)
+            raise RuntimeError("issue refused")
+
+    with pytest.raises(RuntimeError):
+        refused_issue()
     with transaction.atomic():
         assert sequence_next(TicketSequence, key=key) == 2
 

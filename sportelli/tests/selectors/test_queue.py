@@ -162,6 +162,8 @@ def test_queue_summary_queries_do_not_grow_with_tickets(
 
 
 def test_tickets_issued_at_the_same_instant_keep_distinct_places(branch, morning):
-    first, second = TicketFactory.create_batch(2, branch=branch, issued_at=timezone.now())
+    first, second = TicketFactory.create_batch(
+        2, branch=branch, issued_at=timezone.now()
+    )
 
     assert (ticket_position(ticket=first), ticket_position(ticket=second)) == (1, 2)
