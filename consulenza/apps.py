@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ConsulenzaConfig(AppConfig):
     name = "consulenza"
     verbose_name = _("Consulenza")
+
+    def ready(self) -> None:
+        from consulenza import checks  # noqa: F401  (registers the checks)

@@ -129,6 +129,19 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TIMEZONE = "Europe/Rome"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    "consultation-backlog-flag": {
+        "task": "consulenza.tasks.backlog_flag",
+        # Hourly at minute 5 (Rome time); the job is idempotent, so the
+        # repeated 02:05 of the autumn DST change is harmless.
+        # https://crontab.guru/#5_*_*_*_*
+        "schedule": crontab(minute=5),
+    },
+    "consultation-reminders": {
+        "task": "consulenza.tasks.appointment_reminders_send",
+        # Day-before reminders, hourly 08:15–19:15 Rome time; each is sent once.
+        # https://crontab.guru/#15_8-19_*_*_*
+        "schedule": crontab(minute=15, hour="8-19"),
+    },
     "tickets-expire": {
         "task": "sportelli.tasks.tickets_expire",
         # Counters close at 12:30 Rome time (CELERY_TIMEZONE), Mon–Fri.

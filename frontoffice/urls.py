@@ -17,11 +17,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sportelli.page_urls")),
     path("", include("reception.page_urls")),
+    path("", include("consulenza.page_urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("api/v1/", include("sedi.urls")),
     path("api/v1/", include("sportelli.urls")),
     path("api/v1/", include("reception.urls")),
+    path("api/v1/", include("consulenza.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",

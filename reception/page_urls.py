@@ -13,6 +13,8 @@ urlpatterns = [
         name="ticket",
     ),
     path("accoglienza/<slug:branch>/risolto/", views.intake_solved, name="solved"),
+    path("accoglienza/<slug:branch>/arrivo/", views.intake_check_in, name="check-in"),
+    path("accoglienza/<slug:branch>/prenota/", views.intake_booking, name="booking"),
     path("accoglienza/<slug:branch>/protocollo/", views.protocol, name="protocol"),
     path(
         "accoglienza/<slug:branch>/protocollo/<int:entry_id>/",

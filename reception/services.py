@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from consulenza.models import Appointment, Channel, Escalation
+from consulenza.services import Citizen, appointment_book, appointment_check_in
 from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.fiscal_code import fiscal_code_clean
 from frontoffice.common.sequences import sequence_next
@@ -92,18 +94,60 @@ def arrival_solved(
 
 
 @transaction.atomic
-def arrival_log(
-    *, branch: Branch, handled_by: User, outcome: str, reason: str
+def arrival_check_in(
+    *, branch: Branch, appointment: Appointment, handled_by: User
 ) -> Arrival:
-    """Log an arrival whose work another app did (check-in, booking)."""
-    if outcome not in (Outcome.CHECK_IN, Outcome.BOOKING):
-        raise ValidationError({"outcome": [_("Esito non valido.")]})
+    """Record that an appointment holder arrived, and log the arrival."""
+    if appointment.meeting_point.branch_id != branch.pk:
+        raise ValidationError({"appointment": [_("Appuntamento di un'altra sede.")]})
+    appointment = appointment_check_in(appointment=appointment)
     return Arrival.objects.create(
         branch=branch,
-        reason=_reason_of(service=None, reason=reason),
-        outcome=outcome,
+        arrived_at=appointment.checked_in_at or timezone.now(),
+        reason=_("Appuntamento di consulenza"),
+        outcome=Outcome.CHECK_IN,
+        line=appointment.meeting_point.line,
         handled_by=handled_by,
     )
+
+
+@transaction.atomic
+def arrival_booking(
+    *,
+    branch: Branch,
+    line_code: str,
+    citizen: Citizen,
+    handled_by: User,
+    topic_code: str | None = None,
+) -> tuple[Arrival, Appointment | Escalation]:
+    """Book a consultation for the person at the desk, and log the arrival.
+
+    The first free slot is taken; with none within 30 days the request goes
+    to the regional CRIC, as the agenda service decides.
+    """
+    result = appointment_book(
+        branch=branch,
+        line_code=line_code,
+        citizen=citizen,
+        channel=Channel.COUNTER,
+        topic_code=topic_code,
+        booked_by=handled_by,
+    )
+    reason = (
+        _("Richiesta di consulenza inoltrata al CRIC")
+        if isinstance(result, Escalation)
+        else _("Consulenza prenotata")
+    )
+    arrival = Arrival.objects.create(
+        branch=branch,
+        reason=reason,
+        outcome=Outcome.BOOKING,
+        line=result.line
+        if isinstance(result, Escalation)
+        else result.meeting_point.line,
+        handled_by=handled_by,
+    )
+    return arrival, result
 
 
 def complaint_reply_days() -> int:

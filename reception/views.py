@@ -19,12 +19,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from consulenza.models import Appointment, Escalation
+from consulenza.selectors import appointment_list
+from consulenza.services import Citizen
+from frontoffice.common.dates import long_date
 from frontoffice.common.exceptions import ApplicationError
+from frontoffice.common.fiscal_code import fiscal_code_clean
 from reception import selectors, services
 from reception.models import Arrival, Form, ProtocolEntry
 from sedi import calendar
 from sedi.models import Branch, Service, StaffRole
-from sedi.selectors import branch_get, branch_list
+from sedi.selectors import branch_get, branch_lines_open, branch_list
 from sportelli.selectors import ticket_state
 
 Role = StaffRole.Role
@@ -55,9 +60,18 @@ def intake(request: HttpRequest, branch: str) -> HttpResponse:
     """The intake screen: search the reason, send the person to the right place."""
     obj = _branch(request, branch)
     query = request.GET.get("q", "")[:100]
+    today = calendar.to_rome(timezone.now()).date()
     context: dict[str, Any] = {
         "branch": obj,
         "query": query,
+        "appointments": appointment_list(branch=obj, day=today)
+        if obj.has_consultation
+        else [],
+        "consultation_lines": [
+            bl.line for bl in branch_lines_open(branch=obj, on=today)
+        ]
+        if obj.has_consultation
+        else [],
         "matches": selectors.reason_search(branch=obj, query=query) if query else [],
         "forms": selectors.form_list(),
         "recent": Arrival.objects.filter(branch=obj)
@@ -151,6 +165,96 @@ def intake_solved(request: HttpRequest, branch: str) -> HttpResponse:
             _("Registrato: %(outcome)s — %(reason)s")
             % {"outcome": arrival.get_outcome_display(), "reason": arrival.reason},
         )
+    return redirect(reverse("reception:intake", args=[obj.code]))
+
+
+@login_required
+@require_POST
+def intake_check_in(request: HttpRequest, branch: str) -> HttpResponse:
+    """Record the arrival of an appointment holder.
+
+    The appointment is picked from today's list, or found by the codice
+    fiscale the receptionist types (sent by POST, never in the URL).
+    """
+    obj = _branch(request, branch)
+    today = calendar.to_rome(timezone.now()).date()
+    todays = appointment_list(branch=obj, day=today).filter(
+        status=Appointment.Status.BOOKED
+    )
+    try:
+        if request.POST.get("appointment"):
+            appointment = todays.filter(pk=int(request.POST["appointment"])).first()
+        else:
+            fiscal_code = fiscal_code_clean(request.POST.get("fiscal_code", "")[:32])
+            appointment = todays.filter(fiscal_code=fiscal_code).first()
+        if appointment is None:
+            raise ApplicationError(
+                code="no_appointment",
+                detail=_("Nessun appuntamento da registrare oggi per questa persona."),
+            )
+        arrival = services.arrival_check_in(
+            branch=obj, appointment=appointment, handled_by=_user(request)
+        )
+    except ValueError:
+        messages.error(request, _("Appuntamento non valido."))
+    except (ApplicationError, ValidationError) as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        local = calendar.to_rome(appointment.start)
+        messages.success(
+            request,
+            _("Arrivo registrato: appuntamento delle %(time)s, %(point)s.")
+            % {
+                "time": local.strftime("%H:%M"),
+                "point": appointment.meeting_point.name,
+            },
+        )
+        assert arrival.pk
+    return redirect(reverse("reception:intake", args=[obj.code]))
+
+
+@login_required
+@require_POST
+def intake_booking(request: HttpRequest, branch: str) -> HttpResponse:
+    """Book the first free consultation for the person at the desk."""
+    obj = _branch(request, branch)
+    field = request.POST.get
+    try:
+        _arrival, result = services.arrival_booking(
+            branch=obj,
+            line_code=field("line", "")[:50],
+            citizen=Citizen(
+                fiscal_code=field("fiscal_code", "")[:32],
+                first_name=field("first_name", "").strip()[:100],
+                last_name=field("last_name", "").strip()[:100],
+                email=field("email", "").strip()[:254],
+                phone=field("phone", "").strip()[:30],
+            ),
+            handled_by=_user(request),
+        )
+    except (ApplicationError, ValidationError) as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        if isinstance(result, Escalation):
+            messages.warning(
+                request,
+                _(
+                    "Nessun posto libero entro trenta giorni: richiesta inoltrata "
+                    "al CRIC regionale (n. %(id)d)."
+                )
+                % {"id": result.pk},
+            )
+        else:
+            local = calendar.to_rome(result.start)
+            messages.success(
+                request,
+                _("Consulenza prenotata: %(day)s alle %(time)s, %(point)s.")
+                % {
+                    "day": long_date(local.date()),
+                    "time": local.strftime("%H:%M"),
+                    "point": result.meeting_point.name,
+                },
+            )
     return redirect(reverse("reception:intake", args=[obj.code]))
 
 

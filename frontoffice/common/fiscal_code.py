@@ -18,7 +18,11 @@ def fiscal_code_clean(value: str, *, field: str = "fiscal_code") -> str:
 
 
 def fiscal_code_mask(value: str) -> str:
-    """Return a codice fiscale as lists show it: ``RSSMRA*******12X``-style."""
-    if not value:
-        return ""
-    return f"{value[:6]}{'*' * (len(value) - 9)}{value[-3:]}"
+    """Return a codice fiscale as lists show it, its middle hidden.
+
+    ``RSSMRA80A01H501U`` → ``RSSMRA******501U``: enough for the person to
+    recognise it, not enough to reuse it.
+    """
+    if len(value) < 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]

@@ -140,3 +140,97 @@ def test_complaints_page_for_the_supervisor(client, supervisor, receptionist, mo
     )
     entry.refresh_from_db()
     assert entry.complaint_status == "answered"
+
+
+@pytest.fixture
+def appointment_today(branch):
+    import datetime
+
+    from consulenza.services import meeting_point_create
+    from consulenza.tests.factories import AppointmentFactory
+    from reception.tests.conftest import ROME
+    from sedi.models import ServiceLine
+
+    point = meeting_point_create(
+        branch=branch,
+        line=ServiceLine.objects.get(code="assicurato-pensionato"),
+        opened_on=datetime.date(2026, 11, 1),
+    )
+    return AppointmentFactory.create(
+        meeting_point=point,
+        start=datetime.datetime(2026, 12, 2, 14, 0, tzinfo=ROME),
+        fiscal_code=FISCAL_CODE,
+    )
+
+
+def test_today_appointments_are_listed_with_masked_fiscal_codes(
+    desk, appointment_today, morning
+):
+    page = desk.get("/accoglienza/roma-centro/").text
+
+    assert "RSSMRA******501U" in page
+    assert FISCAL_CODE not in page
+    assert "14:00" in page
+
+
+def test_check_in_by_typed_fiscal_code(desk, appointment_today, morning):
+    response = desk.post(
+        "/accoglienza/roma-centro/arrivo/",
+        {"fiscal_code": FISCAL_CODE.lower()},
+        follow=True,
+    )
+
+    appointment_today.refresh_from_db()
+    assert appointment_today.status == "checked_in"
+    assert "Arrivo registrato: appuntamento delle 14:00" in response.text
+    assert Arrival.objects.get().outcome == "check_in"
+
+
+def test_check_in_of_someone_without_appointment(desk, appointment_today, morning):
+    response = desk.post(
+        "/accoglienza/roma-centro/arrivo/",
+        {"fiscal_code": "BNCNNA90A41H501T"},
+        follow=True,
+    )
+
+    assert "Nessun appuntamento da registrare oggi" in response.text
+    assert Arrival.objects.count() == 0
+
+
+def test_check_in_from_the_list(desk, appointment_today, morning):
+    desk.post("/accoglienza/roma-centro/arrivo/", {"appointment": appointment_today.pk})
+
+    appointment_today.refresh_from_db()
+    assert appointment_today.status == "checked_in"
+
+
+def test_booking_at_the_desk(desk, appointment_today, morning):
+    response = desk.post(
+        "/accoglienza/roma-centro/prenota/",
+        {
+            "line": "assicurato-pensionato",
+            "fiscal_code": "BNCNNA90A41H501T",
+            "first_name": "Anna",
+            "last_name": "Bianchi",
+        },
+        follow=True,
+    )
+
+    assert "Consulenza prenotata: 2 dicembre 2026 alle 13:30" in response.text
+    assert Arrival.objects.get().outcome == "booking"
+
+
+def test_booking_with_an_invalid_fiscal_code(desk, appointment_today, morning):
+    response = desk.post(
+        "/accoglienza/roma-centro/prenota/",
+        {
+            "line": "assicurato-pensionato",
+            "fiscal_code": "XYZ",
+            "first_name": "Anna",
+            "last_name": "Bianchi",
+        },
+        follow=True,
+    )
+
+    assert "Codice fiscale non valido." in response.text
+    assert Arrival.objects.count() == 0

@@ -1,28 +1,13 @@
-"""Template filters shared by the pages."""
-
-import datetime
+"""Template tags and filters shared by the pages."""
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 
+from frontoffice.common.dates import long_date as _long_date
 from frontoffice.common.qr import qr_svg as _qr_svg
 
 register = template.Library()
-
-
-@register.filter
-def long_date(value: datetime.date | None) -> str:
-    """Format a date in the long style of the language: "4 ottobre 2026".
-
-    Django's Italian catalogue capitalises month names ("4 Ottobre 2026"),
-    which Italian writing does not.
-    """
-    if value is None:
-        return ""
-    text = date_format(value, "DATE_FORMAT")
-    return text.lower() if (get_language() or "").startswith("it") else text
+register.filter("long_date", _long_date)
 
 
 @register.simple_tag

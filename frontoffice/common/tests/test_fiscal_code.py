@@ -27,5 +27,6 @@ def test_invalid_codes_are_a_field_error_without_the_value(value):
 
 
 def test_mask_keeps_only_the_ends():
-    assert fiscal_code_mask("RSSMRA80A01H501U") == "RSSMRA*******01U"
+    assert fiscal_code_mask("RSSMRA80A01H501U") == "RSSMRA******501U"
+    assert fiscal_code_mask("ABC") == "***"
     assert fiscal_code_mask("") == ""

@@ -2,7 +2,7 @@ import datetime
 
 from django.utils import translation
 
-from frontoffice.common.templatetags.frontoffice import long_date
+from frontoffice.common.dates import long_date
 
 
 def test_long_date_is_lowercase_in_italian():

@@ -51,7 +51,7 @@ def test_register_a_complaint(
         "attachments": 0,
         "registered_at": "2026-12-02T09:00:00+01:00",
         "sender": {
-            "fiscal_code": "RSSMRA*******01U",
+            "fiscal_code": "RSSMRA******501U",
             "first_name": "Mario",
             "last_name": "Rossi",
         },

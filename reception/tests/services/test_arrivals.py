@@ -4,11 +4,17 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from consulenza.models import Appointment
 from frontoffice.common.exceptions import ApplicationError
 from reception.models import Arrival, Form
-from reception.services import arrival_log, arrival_solved, arrival_ticket
+from reception.services import (
+    arrival_booking,
+    arrival_check_in,
+    arrival_solved,
+    arrival_ticket,
+)
 from reception.tests.conftest import MORNING, ROME
-from sedi.models import Service
+from sedi.models import Service, ServiceLine
 from sportelli.models import Ticket
 
 pytestmark = pytest.mark.django_db
@@ -99,16 +105,69 @@ def test_a_reason_is_required(branch, receptionist, morning):
     }
 
 
-def test_check_in_and_booking_outcomes_are_logged(branch, receptionist, morning):
-    arrival_log(
+def _appointment(branch, start):
+    from consulenza.services import meeting_point_create
+    from consulenza.tests.factories import AppointmentFactory
+
+    point = meeting_point_create(
         branch=branch,
-        outcome="check_in",
-        reason="Appuntamento",
-        handled_by=receptionist,
+        line=ServiceLine.objects.get(code="assicurato-pensionato"),
+        opened_on=datetime.date(2026, 11, 1),
+    )
+    return AppointmentFactory.create(meeting_point=point, start=start)
+
+
+def test_check_in_of_today_appointment_is_logged(branch, receptionist):
+    at = datetime.datetime(2026, 12, 2, 13, 20, tzinfo=ROME)
+    appointment = _appointment(branch, at + datetime.timedelta(minutes=40))
+
+    with time_machine.travel(at, tick=False):
+        arrival = arrival_check_in(
+            branch=branch, appointment=appointment, handled_by=receptionist
+        )
+
+    appointment.refresh_from_db()
+    assert appointment.status == "checked_in"
+    assert (arrival.outcome, arrival.arrived_at, arrival.line) == (
+        "check_in",
+        at,
+        appointment.meeting_point.line,
     )
 
-    with pytest.raises(ValidationError):
-        arrival_log(
-            branch=branch, outcome="ticket", reason="x", handled_by=receptionist
+
+def test_check_in_on_another_day_is_refused_and_not_logged(branch, receptionist):
+    appointment = _appointment(
+        branch, datetime.datetime(2026, 12, 3, 14, 0, tzinfo=ROME)
+    )
+
+    with (
+        time_machine.travel(datetime.datetime(2026, 12, 2, 14, 0, tzinfo=ROME)),
+        pytest.raises(ApplicationError) as excinfo,
+    ):
+        arrival_check_in(
+            branch=branch, appointment=appointment, handled_by=receptionist
         )
-    assert list(Arrival.objects.values_list("outcome", flat=True)) == ["check_in"]
+
+    assert excinfo.value.code == "not_today"
+    assert Arrival.objects.count() == 0
+
+
+def test_booking_at_the_desk_takes_the_first_free_slot_and_is_logged(
+    branch, receptionist
+):
+    from consulenza.services import Citizen
+
+    _appointment(branch, datetime.datetime(2026, 12, 3, 13, 30, tzinfo=ROME))
+    with time_machine.travel(datetime.datetime(2026, 12, 3, 9, 0, tzinfo=ROME)):
+        arrival, appointment = arrival_booking(
+            branch=branch,
+            line_code="assicurato-pensionato",
+            citizen=Citizen("RSSMRA80A01H501U", "Mario", "Rossi"),
+            handled_by=receptionist,
+        )
+
+    assert isinstance(appointment, Appointment)
+    assert appointment.start == datetime.datetime(2026, 12, 3, 14, 0, tzinfo=ROME)
+    assert appointment.channel == "sportello"
+    assert appointment.booked_by == receptionist
+    assert (arrival.outcome, arrival.reason) == ("booking", "Consulenza prenotata")

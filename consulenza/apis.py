@@ -1,0 +1,539 @@
+"""API of the consultation agenda: slots, appointments, CRIC, backlog report."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
+from rest_framework import serializers, status
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from consulenza import selectors, services
+from consulenza.models import Channel, Escalation
+from frontoffice.common.api import request_user
+from frontoffice.common.fiscal_code import fiscal_code_clean
+from frontoffice.common.pagination import Pagination
+from sedi.models import Branch, ServiceLine, StaffRole
+from sedi.permissions import IsStaff, role_required
+from sedi.selectors import branch_get, branch_list
+
+Role = StaffRole.Role
+BOOKERS = (Role.RECEPTION, Role.CONTACT_CENTRE, Role.FLOOR_SUPERVISOR)
+CHECK_IN = (Role.RECEPTION, Role.FLOOR_SUPERVISOR)
+CLOSERS = (Role.OPERATOR, Role.FLOOR_SUPERVISOR)
+CANCELLERS = (Role.RECEPTION, Role.CONTACT_CENTRE, Role.FLOOR_SUPERVISOR)
+REGIONAL = (Role.REGIONAL,)
+STAFF = tuple(Role.values)
+# How far ahead the slots API may start (a longer-range query is refused).
+SLOT_LIST_MAX_AHEAD_DAYS = 366
+TEXT_MAX_LENGTH = 10_000
+
+
+# --- Shared serializers -----------------------------------------------------
+
+
+@extend_schema_serializer(component_name="ConsultationCitizen")
+class CitizenOutputSerializer(serializers.Serializer):
+    """The citizen, with the codice fiscale masked."""
+
+    fiscal_code = serializers.CharField(source="fiscal_code_masked")
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="MeetingPointRef")
+class MeetingPointRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="Appointment")
+class AppointmentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    branch = serializers.CharField(source="meeting_point.branch.code")
+    line = serializers.CharField(source="meeting_point.line.code")
+    meeting_point = MeetingPointRefSerializer()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    status = serializers.CharField()
+    citizen = CitizenOutputSerializer(source="*")
+    topic = serializers.CharField(source="topic.code", allow_null=True, default=None)
+    channel = serializers.CharField()
+    checked_in_at = serializers.DateTimeField(allow_null=True)
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    no_show_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    preparation_notes = serializers.CharField()
+    outcome = serializers.CharField()
+
+
+@extend_schema_serializer(component_name="Escalation")
+class EscalationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    branch = serializers.CharField(source="branch.code")
+    line = serializers.CharField(source="line.code")
+    citizen = CitizenOutputSerializer(source="*")
+    topic = serializers.CharField(source="topic.code", allow_null=True, default=None)
+    channel = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    outcome = serializers.CharField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    resolved_by = serializers.CharField(
+        source="resolved_by.username", allow_null=True, default=None
+    )
+
+
+# --- Slots ------------------------------------------------------------------
+
+
+class SlotListApi(APIView):
+    """Free consultation slots of a line at a branch (Mon–Thu 13:30–15:30)."""
+
+    permission_classes = [IsStaff]
+
+    class FilterSerializer(serializers.Serializer):
+        days = serializers.IntegerField(required=False, min_value=1, default=7)
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            # ``from`` is a Python keyword: it cannot be declared above.
+            self.fields["from"] = serializers.DateField(required=False)
+
+        def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+            today = selectors.rome_today()
+            first = attrs.get("from") or today
+            if first > today + datetime.timedelta(days=SLOT_LIST_MAX_AHEAD_DAYS):
+                raise serializers.ValidationError(
+                    {"from": _("Data troppo lontana nel futuro.")}
+                )
+            if first < today - datetime.timedelta(days=SLOT_LIST_MAX_AHEAD_DAYS):
+                raise serializers.ValidationError(
+                    {"from": _("Data troppo lontana nel passato.")}
+                )
+            attrs["from"] = first
+            # N is capped, not refused: a longer range gets the first days.
+            attrs["days"] = min(attrs["days"], selectors.SLOT_LIST_MAX_DAYS)
+            return attrs
+
+    @extend_schema_serializer(component_name="Slot")
+    class OutputSerializer(serializers.Serializer):
+        start = serializers.DateTimeField()
+        end = serializers.DateTimeField()
+        meeting_point = MeetingPointRefSerializer()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", datetime.date, description="YYYY-MM-DD"),
+            OpenApiParameter(
+                "days",
+                int,
+                description=f"1–{selectors.SLOT_LIST_MAX_DAYS} (capped)",
+            ),
+        ],
+        responses=OutputSerializer(many=True),
+    )
+    def get(self, request: Request, branch: str, line: str) -> Response:
+        obj = branch_get(user=request.user, code=branch)
+        service_line = ServiceLine.objects.filter(code=line).first()
+        if service_line is None:
+            raise Http404(line)
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        first = params.validated_data["from"]
+        slots = selectors.free_slot_list(
+            branch=obj,
+            line=service_line,
+            first_day=first,
+            last_day=first + datetime.timedelta(days=params.validated_data["days"] - 1),
+        )
+        return Response(self.OutputSerializer(slots, many=True).data)
+
+
+# --- Appointments -----------------------------------------------------------
+
+
+def _fiscal_code(value: str) -> str:
+    try:
+        return fiscal_code_clean(value)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.message_dict["fiscal_code"]) from None
+
+
+class AppointmentBookApi(APIView):
+    """Book a consultation (reception, contact centre, floor supervisor).
+
+    201 with the appointment; 202 ``escalated_to_cric`` with the escalation
+    when no slot is free within 30 days; 409 ``slot_taken``,
+    ``outside_hours``, ``no_consultation``, ``slot_in_past`` or
+    ``beyond_30_days``.
+    """
+
+    permission_classes = [role_required(*BOOKERS)]
+
+    @extend_schema_serializer(component_name="AppointmentBookRequest")
+    class InputSerializer(serializers.Serializer):
+        @extend_schema_serializer(component_name="ConsultationCitizenRequest")
+        class CitizenSerializer(serializers.Serializer):
+            fiscal_code = serializers.CharField(max_length=16)
+            first_name = serializers.CharField(max_length=100)
+            last_name = serializers.CharField(max_length=100)
+            email = serializers.EmailField(
+                max_length=254, required=False, allow_blank=True, default=""
+            )
+            phone = serializers.RegexField(
+                r"^\+?[0-9 ./-]{5,30}$",
+                max_length=30,
+                required=False,
+                allow_blank=True,
+                default="",
+            )
+
+            def validate_fiscal_code(self, value: str) -> str:
+                return _fiscal_code(value)
+
+        branch = serializers.CharField(max_length=50)
+        line = serializers.CharField(max_length=50)
+        start = serializers.DateTimeField(required=False, allow_null=True)
+        citizen = CitizenSerializer()
+        topic = serializers.CharField(
+            max_length=80, required=False, allow_null=True, allow_blank=True
+        )
+        channel = serializers.ChoiceField(choices=Channel.choices)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: AppointmentOutputSerializer,
+            202: inline_serializer(
+                "EscalatedToCric",
+                {
+                    "code": serializers.CharField(),
+                    "detail": serializers.CharField(),
+                    "escalation": EscalationOutputSerializer(),
+                },
+            ),
+            409: OpenApiResponse(description="slot_taken, outside_hours, …"),
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        if not ServiceLine.objects.filter(code=values["line"]).exists():
+            raise serializers.ValidationError({"line": [_("Linea sconosciuta.")]})
+        try:
+            branch = branch_get(user=request.user, code=values["branch"], roles=BOOKERS)
+        except Http404:
+            if Branch.objects.filter(code=values["branch"]).exists():
+                raise
+            raise serializers.ValidationError(
+                {"branch": [_("Sede sconosciuta.")]}
+            ) from None
+        result = services.appointment_book(
+            branch=branch,
+            line_code=values["line"],
+            citizen=services.Citizen(**values["citizen"]),
+            channel=values["channel"],
+            start=values.get("start"),
+            topic_code=values.get("topic") or None,
+            booked_by=request_user(request),
+        )
+        if isinstance(result, Escalation):
+            return Response(
+                {
+                    "code": "escalated_to_cric",
+                    "detail": _(
+                        "Nessun posto libero entro trenta giorni: la richiesta è "
+                        "stata inoltrata al CRIC regionale."
+                    ),
+                    "escalation": EscalationOutputSerializer(result).data,
+                },
+                status=status.HTTP_202_ACCEPTED,
+            )
+        return Response(
+            AppointmentOutputSerializer(result).data, status=status.HTTP_201_CREATED
+        )
+
+
+class AppointmentListApi(APIView):
+    """The branch's appointments of a day (default today), for the reception."""
+
+    permission_classes = [IsStaff]
+
+    class FilterSerializer(serializers.Serializer):
+        date = serializers.DateField(required=False)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("date", datetime.date)],
+        responses=AppointmentOutputSerializer(many=True),
+    )
+    def get(self, request: Request, branch: str) -> Response:
+        obj = branch_get(user=request.user, code=branch)
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        day = params.validated_data.get("date") or selectors.rome_today()
+        appointments = selectors.appointment_list(branch=obj, day=day)
+        return Response(AppointmentOutputSerializer(appointments, many=True).data)
+
+
+class AppointmentDetailApi(APIView):
+    """One appointment of the caller's branches; 404 for any other."""
+
+    permission_classes = [IsStaff]
+
+    @extend_schema(responses=AppointmentOutputSerializer)
+    def get(self, request: Request, appointment_id: int) -> Response:
+        appointment = selectors.appointment_get(
+            user=request.user, appointment_id=appointment_id, roles=STAFF
+        )
+        return Response(AppointmentOutputSerializer(appointment).data)
+
+
+class AppointmentCheckInApi(APIView):
+    """Record the citizen's arrival (reception), on the appointment's day."""
+
+    permission_classes = [role_required(*CHECK_IN)]
+
+    @extend_schema(request=None, responses=AppointmentOutputSerializer)
+    def post(self, request: Request, appointment_id: int) -> Response:
+        appointment = selectors.appointment_get(
+            user=request.user, appointment_id=appointment_id, roles=CHECK_IN
+        )
+        appointment = services.appointment_check_in(appointment=appointment)
+        return Response(AppointmentOutputSerializer(appointment).data)
+
+
+class AppointmentCancelApi(APIView):
+    """Cancel a booked appointment: its slot is free again."""
+
+    permission_classes = [role_required(*CANCELLERS)]
+
+    @extend_schema(request=None, responses=AppointmentOutputSerializer)
+    def post(self, request: Request, appointment_id: int) -> Response:
+        appointment = selectors.appointment_get(
+            user=request.user, appointment_id=appointment_id, roles=CANCELLERS
+        )
+        appointment = services.appointment_cancel(appointment=appointment)
+        return Response(AppointmentOutputSerializer(appointment).data)
+
+
+class AppointmentNoShowApi(APIView):
+    """Record that the citizen did not come."""
+
+    permission_classes = [role_required(*CANCELLERS)]
+
+    @extend_schema(request=None, responses=AppointmentOutputSerializer)
+    def post(self, request: Request, appointment_id: int) -> Response:
+        appointment = selectors.appointment_get(
+            user=request.user, appointment_id=appointment_id, roles=CANCELLERS
+        )
+        appointment = services.appointment_no_show(appointment=appointment)
+        return Response(AppointmentOutputSerializer(appointment).data)
+
+
+class AppointmentCloseApi(APIView):
+    """Close the consultation with its preparation (istruttoria) and outcome."""
+
+    permission_classes = [role_required(*CLOSERS)]
+
+    @extend_schema_serializer(component_name="AppointmentCloseRequest")
+    class InputSerializer(serializers.Serializer):
+        preparation_notes = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+        outcome = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+
+    @extend_schema(request=InputSerializer, responses=AppointmentOutputSerializer)
+    def post(self, request: Request, appointment_id: int) -> Response:
+        appointment = selectors.appointment_get(
+            user=request.user, appointment_id=appointment_id, roles=CLOSERS
+        )
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        appointment = services.appointment_close(
+            appointment=appointment,
+            closed_by=request_user(request),
+            **data.validated_data,
+        )
+        return Response(AppointmentOutputSerializer(appointment).data)
+
+
+# --- Regional office --------------------------------------------------------
+
+
+def csv_cell(value: Any) -> str:
+    """Return ``value`` as a CSV cell that no spreadsheet runs as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+class CSVRenderer(BaseRenderer):
+    """Render a list of flat rows as CSV, formula injection neutralised."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        rows = data if isinstance(data, list) else [data]
+        out = io.StringIO()
+        if rows:
+            header = list(rows[0].keys())
+            writer = csv.writer(out)
+            writer.writerow(header)
+            for row in rows:
+                writer.writerow([csv_cell(row.get(key)) for key in header])
+        return out.getvalue().encode(self.charset)
+
+
+class BacklogReportApi(APIView):
+    """Per branch and line: first free slot, backlog days, flag, meeting points.
+
+    Figures are computed live; ``flagged_since`` is the job's: it is null
+    for a line the hourly job has not flagged yet. ``?format=csv`` too.
+    """
+
+    permission_classes = [role_required(*REGIONAL)]
+    renderer_classes = [JSONRenderer, CSVRenderer]
+
+    class FilterSerializer(serializers.Serializer):
+        branch = serializers.CharField(max_length=50, required=False)
+        line = serializers.CharField(max_length=50, required=False)
+
+    @extend_schema_serializer(component_name="BacklogRow")
+    class OutputSerializer(serializers.Serializer):
+        branch = serializers.CharField()
+        line = serializers.CharField()
+        first_free_slot = serializers.DateTimeField(allow_null=True)
+        backlog_days = serializers.IntegerField(allow_null=True)
+        level = serializers.CharField()
+        flagged = serializers.BooleanField()
+        flagged_since = serializers.DateTimeField(allow_null=True)
+        meeting_points = serializers.IntegerField()
+        recommended_meeting_points = serializers.IntegerField()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("branch", str),
+            OpenApiParameter("line", str),
+            OpenApiParameter("format", str, enum=["json", "csv"]),
+        ],
+        responses=OutputSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        branches = branch_list(user=request.user, roles=REGIONAL)
+        if params.validated_data.get("branch"):
+            branches = branches.filter(code=params.validated_data["branch"])
+        line = params.validated_data.get("line")
+        rows = selectors.backlog_rows(
+            branches=branches, lines=[line] if line else None, now=timezone.now()
+        )
+        stored = selectors.backlog_flag_map(branch_ids={r.branch.pk for r in rows})
+        data = []
+        for row in rows:
+            flag = stored.get((row.branch.pk, row.line.pk))
+            data.append(
+                {
+                    "branch": row.branch.code,
+                    "line": row.line.code,
+                    "first_free_slot": row.first_free_slot,
+                    "backlog_days": row.backlog_days,
+                    "level": row.level,
+                    "flagged": row.level == "flagged",
+                    "flagged_since": flag.flagged_since if flag else None,
+                    "meeting_points": row.meeting_points,
+                    "recommended_meeting_points": row.recommended_meeting_points,
+                }
+            )
+        response = Response(self.OutputSerializer(data, many=True).data)
+        if getattr(request, "accepted_renderer", None) and (
+            request.accepted_renderer.format == "csv"
+        ):
+            response["Content-Disposition"] = 'attachment; filename="backlog.csv"'
+        return response
+
+
+class EscalationListApi(APIView):
+    """The CRIC escalations of the caller's region, newest first (paginated)."""
+
+    permission_classes = [role_required(*REGIONAL)]
+
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(
+            choices=Escalation.Status.choices, required=False
+        )
+        branch = serializers.CharField(max_length=50, required=False)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=Escalation.Status.values),
+            OpenApiParameter("branch", str),
+        ],
+        responses=EscalationOutputSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        escalations = selectors.escalation_list(
+            user=request.user, roles=REGIONAL, **params.validated_data
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(escalations, request, view=self)
+        return paginator.get_paginated_response(
+            EscalationOutputSerializer(page, many=True).data
+        )
+
+
+class EscalationResolveApi(APIView):
+    """Resolve an escalation with the regional office's outcome."""
+
+    permission_classes = [role_required(*REGIONAL)]
+
+    @extend_schema_serializer(component_name="EscalationResolveRequest")
+    class InputSerializer(serializers.Serializer):
+        outcome = serializers.CharField(max_length=TEXT_MAX_LENGTH)
+
+    @extend_schema(request=InputSerializer, responses=EscalationOutputSerializer)
+    def post(self, request: Request, escalation_id: int) -> Response:
+        escalation = selectors.escalation_get(
+            user=request.user, escalation_id=escalation_id, roles=REGIONAL
+        )
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        escalation = services.escalation_resolve(
+            escalation=escalation,
+            outcome=data.validated_data["outcome"],
+            resolved_by=request_user(request),
+        )
+        return Response(EscalationOutputSerializer(escalation).data)

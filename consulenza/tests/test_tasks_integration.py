@@ -1,0 +1,180 @@
+"""The agenda's Celery tasks run by a real worker on Redis.
+
+The worker is a separate process: it is pointed at the test database (the
+SQLite test file or the PostgreSQL test database) and writes its e-mails to
+a directory, so the test sees what the task really did. The test is
+transactional, so the worker sees the data it sets up.
+"""
+
+import datetime
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from consulenza.models import Appointment, BacklogFlag
+from consulenza.selectors import rome_today
+from consulenza.services import meeting_point_create
+from consulenza.tasks import appointment_reminders_send, backlog_flag
+from consulenza.tests.helpers import fill
+from sedi import calendar
+from sedi.models import ServiceLine, StaffRole
+from sedi.services import catalogue_sync, staff_role_assign
+from sedi.tests.factories import BranchFactory, RegionFactory, UserFactory
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    auth = quote(db["USER"] or "")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"])
+    host = db["HOST"] or "127.0.0.1"
+    port = db["PORT"] or 5432
+    return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def mail_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "mail"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def worker_queue(mail_dir: Path) -> Iterator[str]:
+    """Start a worker on its own queue, on the test database; stop it after."""
+    queue = f"test-consulenza-{uuid.uuid4().hex}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "frontoffice.settings",
+        "DATABASE_URL": _test_database_url(),
+        # Four slashes: django-environ drops the first of an absolute path.
+        "EMAIL_URL": f"filemail:///{mail_dir}",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "frontoffice",
+            "worker",
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+            "-Q",
+            queue,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        yield queue
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def agenda():
+    # A transactional test starts from an empty database: reload the lines.
+    catalogue_sync()
+    lazio = RegionFactory.create(code="lazio")
+    branch = BranchFactory.create(
+        region=lazio,
+        code="roma-centro",
+        name="Roma Centro",
+        line_codes=["assicurato-pensionato", "socio-sanitari"],
+    )
+    regional = UserFactory.create(username="regione", email="cric@example.it")
+    staff_role_assign(user=regional, role=StaffRole.Role.REGIONAL, region=lazio)
+    today = rome_today()
+    return {
+        line.code: meeting_point_create(
+            branch=branch, line=line, opened_on=today - datetime.timedelta(days=1)
+        )
+        for line in ServiceLine.objects.filter(
+            code__in=["assicurato-pensionato", "socio-sanitari"]
+        )
+    }
+
+
+def test_worker_runs_the_backlog_job_idempotently(worker_queue, agenda, mail_dir):
+    assert settings.CELERY_TASK_ALWAYS_EAGER is False
+    today = rome_today()
+    fill(agenda["assicurato-pensionato"], today, today + datetime.timedelta(days=30))
+
+    first = backlog_flag.apply_async(queue=worker_queue).get(timeout=60)
+    after_first = list(
+        BacklogFlag.objects.order_by("pk").values_list(
+            "line__code", "level", "flagged_since", "notified_at"
+        )
+    )
+    second = backlog_flag.apply_async(queue=worker_queue).get(timeout=60)
+
+    flagged = BacklogFlag.objects.get(level="flagged")
+    assert first == second == [flagged.pk]
+    assert flagged.line.code == "assicurato-pensionato"
+    assert flagged.backlog_days is not None
+    assert flagged.backlog_days > 30
+    assert flagged.notified_at is not None
+    assert [row[:2] for row in after_first] == [
+        ("assicurato-pensionato", "flagged"),
+        ("socio-sanitari", "ok"),
+    ]
+    assert (
+        list(
+            BacklogFlag.objects.order_by("pk").values_list(
+                "line__code", "level", "flagged_since", "notified_at"
+            )
+        )
+        == after_first
+    )
+    messages = list(mail_dir.iterdir())
+    assert len(messages) == 1
+    assert "cric@example.it" in messages[0].read_text()
+
+
+def test_worker_sends_tomorrows_reminders_once(worker_queue, agenda, mail_dir):
+    tomorrow = rome_today() + datetime.timedelta(days=1)
+    start = datetime.datetime.combine(tomorrow, datetime.time(14, 0), calendar.ROME)
+    appointment = Appointment.objects.create(
+        meeting_point=agenda["socio-sanitari"],
+        start=start,
+        end=start + datetime.timedelta(minutes=30),
+        fiscal_code="RSSMRA85T10A562S",
+        first_name="Mario",
+        last_name="Rossi",
+        email="mario.rossi@example.it",
+        channel="ccm",
+    )
+
+    first = appointment_reminders_send.apply_async(queue=worker_queue).get(timeout=60)
+    second = appointment_reminders_send.apply_async(queue=worker_queue).get(timeout=60)
+
+    assert (first, second) == (1, 0)
+    appointment.refresh_from_db()
+    assert appointment.reminded_at is not None
+    assert appointment.reminded_at <= timezone.now()
+    messages = list(mail_dir.iterdir())
+    assert len(messages) == 1
+    assert "mario.rossi@example.it" in messages[0].read_text()

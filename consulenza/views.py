@@ -1,0 +1,145 @@
+"""Pages of the agenda: the booking form of the reception and the CCM.
+
+Interface only: the page parses the form and calls the same service as
+the API. A refused booking shows as an alert on the page, never as an
+error page; a done one redirects (post/redirect/get).
+"""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from consulenza import selectors, services
+from consulenza.forms import BookingForm
+from consulenza.models import Channel, Escalation
+from frontoffice.common.dates import long_date
+from frontoffice.common.exceptions import ApplicationError
+from sedi import calendar
+from sedi.models import ServiceLine, StaffRole
+from sedi.selectors import branch_get, branch_list
+
+Role = StaffRole.Role
+BOOKERS = (Role.RECEPTION, Role.CONTACT_CENTRE, Role.FLOOR_SUPERVISOR)
+# Slots offered in the form's list: the next ones within the 30 days.
+SLOTS_SHOWN = 40
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):  # pragma: no cover - login_required ran
+        raise Http404
+    return user
+
+
+@never_cache  # the page shows personal data: no-store
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_book(request: HttpRequest) -> HttpResponse:
+    """Book a consultation for a citizen at the desk or on the phone."""
+    user = _user(request)
+    branches = [b for b in branch_list(user=user, roles=BOOKERS) if b.has_consultation]
+    if not branches:
+        raise PermissionDenied
+    source = request.POST if request.method == "POST" else request.GET
+    branch_code = source.get("branch", "")[:50]
+    line_code = source.get("line", "")[:50]
+    branch = line = None
+    if branch_code:
+        branch = branch_get(user=user, code=branch_code, roles=BOOKERS)
+    if line_code:
+        line = ServiceLine.objects.filter(code=line_code).first()
+    lines = list(ServiceLine.objects.prefetch_related("services"))
+    is_ccm = (
+        branch_list(user=user, roles=[Role.CONTACT_CENTRE]).exists()
+        and not branch_list(user=user, roles=[Role.RECEPTION]).exists()
+    )
+    form = BookingForm(
+        request.POST if request.method == "POST" else None,
+        initial={"channel": Channel.CONTACT_CENTRE if is_ccm else Channel.COUNTER},
+    )
+    error = None
+    if request.method == "POST" and branch is not None and line is not None:
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.appointment_book(
+                    branch=branch,
+                    line_code=line.code,
+                    citizen=services.Citizen(
+                        fiscal_code=data["fiscal_code"],
+                        first_name=data["first_name"],
+                        last_name=data["last_name"],
+                        email=data["email"],
+                        phone=data["phone"],
+                    ),
+                    booked_by=user,
+                    **form.service_kwargs(),
+                )
+            except ApplicationError as exc:
+                error = exc.detail
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    target = field if field in form.fields else None
+                    for message in errors:
+                        form.add_error(target, message)
+            else:
+                if isinstance(result, Escalation):
+                    messages.warning(
+                        request,
+                        _(
+                            "Nessun posto libero entro trenta giorni: la richiesta "
+                            "è stata inoltrata al CRIC regionale (n. %(id)d)."
+                        )
+                        % {"id": result.pk},
+                    )
+                else:
+                    local = calendar.to_rome(result.start)
+                    messages.success(
+                        request,
+                        _("Appuntamento fissato: %(day)s alle %(time)s, %(point)s.")
+                        % {
+                            "day": long_date(local.date()),
+                            "time": local.strftime("%H:%M"),
+                            "point": result.meeting_point.name,
+                        },
+                    )
+                query = urlencode({"branch": branch.code, "line": line.code})
+                return HttpResponseRedirect(
+                    f"{reverse('consulenza-pages:appointment-book')}?{query}"
+                )
+    elif request.method == "POST":
+        error = _("Scegliere la sede e la linea.")
+
+    slots = []
+    if branch is not None and line is not None:
+        today = selectors.rome_today()
+        slots = selectors.free_slot_list(
+            branch=branch,
+            line=line,
+            first_day=today,
+            last_day=today + datetime.timedelta(days=selectors.BOOKING_WINDOW_DAYS),
+            limit=SLOTS_SHOWN,
+        )
+    return render(
+        request,
+        "consulenza/book.html",
+        {
+            "branches": branches,
+            "lines": lines,
+            "branch": branch,
+            "line": line,
+            "form": form,
+            "slots": slots,
+            "error": error,
+        },
+    )
