@@ -7,17 +7,11 @@ transactional, so the worker sees the data it sets up.
 """
 
 import datetime
-import os
-import subprocess
-import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from consulenza.models import Appointment, BacklogFlag
@@ -29,22 +23,9 @@ from sedi import calendar
 from sedi.models import ServiceLine, StaffRole
 from sedi.services import catalogue_sync, staff_role_assign
 from sedi.tests.factories import BranchFactory, RegionFactory, UserFactory
+from tests.worker import celery_worker, current_database_url
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    auth = quote(db["USER"] or "")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"])
-    host = db["HOST"] or "127.0.0.1"
-    port = db["PORT"] or 5432
-    return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -56,42 +37,14 @@ def mail_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def worker_queue(mail_dir: Path) -> Iterator[str]:
-    """Start a worker on its own queue, on the test database; stop it after."""
-    queue = f"test-consulenza-{uuid.uuid4().hex}"
+    """Start a worker on the test database, writing e-mails to ``mail_dir``."""
     env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "frontoffice.settings",
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": current_database_url(),
         # Four slashes: django-environ drops the first of an absolute path.
         "EMAIL_URL": f"filemail:///{mail_dir}",
     }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "frontoffice",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-            "-Q",
-            queue,
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
+    with celery_worker(env=env) as queue:
         yield queue
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture

@@ -1,55 +1,22 @@
 """A real Celery worker on Redis runs the project's tasks."""
 
-import os
-import subprocess
-import sys
-import uuid
+import datetime
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 
 from frontoffice.common.services import health_report, worker_heartbeat_get
 from frontoffice.common.tasks import worker_heartbeat
+from tests.worker import celery_worker
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def worker_queue() -> Iterator[str]:
-    """Start a worker on a queue of its own; stop it afterwards."""
-    queue = f"test-{uuid.uuid4().hex}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "frontoffice.settings"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "frontoffice",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-            "-Q",
-            queue,
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
+    with celery_worker() as queue:
         yield queue
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def test_worker_runs_the_heartbeat_through_redis(worker_queue, settings):
@@ -64,3 +31,31 @@ def test_worker_runs_the_heartbeat_through_redis(worker_queue, settings):
     assert seen.isoformat() == second
     assert first <= second
     assert health_report()["worker"] == "ok"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_closes_the_tickets_left_from_the_morning():
+    from django.utils import timezone
+
+    from sedi.services import catalogue_sync
+    from sedi.tests.factories import BranchFactory
+    from sportelli.models import Ticket
+    from sportelli.tasks import tickets_expire
+    from sportelli.tests.factories import TicketFactory
+    from tests.worker import current_database_url
+
+    catalogue_sync()
+    branch = BranchFactory.create(line_codes=["socio-sanitari"])
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    left = TicketFactory.create_batch(3, branch=branch, issued_on=yesterday)
+
+    with celery_worker(env={"DATABASE_URL": current_database_url()}) as queue:
+        first = tickets_expire.apply_async(queue=queue).get(timeout=60)
+        second = tickets_expire.apply_async(queue=queue).get(timeout=60)
+
+    assert (first, second) == (3, 0)
+    assert set(
+        Ticket.objects.filter(pk__in=[t.pk for t in left]).values_list(
+            "status", flat=True
+        )
+    ) == {"expired"}
