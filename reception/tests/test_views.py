@@ -234,3 +234,14 @@ def test_booking_with_an_invalid_fiscal_code(desk, appointment_today, morning):
 
     assert "Codice fiscale non valido." in response.text
     assert Arrival.objects.count() == 0
+
+
+def test_the_intake_screen_is_available_in_english(desk, morning):
+    page = desk.get(
+        "/accoglienza/roma-centro/?q=PIN", headers={"accept-language": "en"}
+    ).text
+
+    assert '<html lang="en">' in page
+    assert "Reason for the visit" in page
+    # Catalogue activities are the guideline's own words: they stay Italian.
+    assert "Rilascio PIN cittadino" in page
