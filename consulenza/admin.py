@@ -5,21 +5,12 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.forms.models import construct_instance
 from django.http import HttpRequest
 
 from consulenza import services
 from consulenza.models import Appointment, BacklogFlag, Escalation, MeetingPoint
-from sedi.models import Branch, StaffRole
-from sedi.selectors import branch_list
-
-
-def _branches(request: HttpRequest) -> QuerySet[Branch]:
-    return branch_list(
-        user=request.user,
-        roles=[StaffRole.Role.FLOOR_SUPERVISOR, StaffRole.Role.DIRECTOR],
-    )
+from sedi.admin_mixins import BranchScopedAdmin, ReadOnlyAdmin
 
 
 class MeetingPointForm(forms.ModelForm):
@@ -41,7 +32,7 @@ class MeetingPointForm(forms.ModelForm):
 
 
 @admin.register(MeetingPoint)
-class MeetingPointAdmin(admin.ModelAdmin):
+class MeetingPointAdmin(BranchScopedAdmin):
     form = MeetingPointForm
     list_display = [
         "name",
@@ -54,17 +45,6 @@ class MeetingPointAdmin(admin.ModelAdmin):
     list_filter = ["branch", "line"]
     list_select_related = ["branch", "line"]
     search_fields = ["name", "branch__code"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[MeetingPoint]:
-        # A floor supervisor or director sees only their own branches.
-        return super().get_queryset(request).filter(branch__in=_branches(request))
-
-    def formfield_for_foreignkey(
-        self, db_field: Any, request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        if db_field.name == "branch":
-            kwargs["queryset"] = _branches(request)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(
         self, request: HttpRequest, obj: MeetingPoint | None = None
@@ -99,21 +79,9 @@ class MeetingPointAdmin(admin.ModelAdmin):
         return False  # close it (closed_on) instead: appointments refer to it
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services: viewable, never edited by hand."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Appointment)
 class AppointmentAdmin(ReadOnlyAdmin):
+    branch_path = "meeting_point__branch"
     list_display = ["start", "meeting_point", "status", "channel", "masked"]
     list_filter = ["status", "channel", "meeting_point__branch"]
     list_select_related = ["meeting_point"]

@@ -8,14 +8,13 @@ closed the previous meeting points (§3). Nothing lies today or later.
 
 import datetime
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
 from consulenza import selectors, services
 from consulenza.models import Appointment, Channel, MeetingPoint
 from sedi import calendar
-from sedi.demo import SUPERVISOR_GROUP
+from sedi.demo import supervisor_group_grant
 from sedi.models import Branch, BranchLine
 
 # The earlier agenda of roma-centro, holding the demo's past appointments.
@@ -76,15 +75,7 @@ def demo_consultation_seed() -> list[MeetingPoint]:
 
 
 def _supervisor_permissions_seed() -> None:
-    group = Group.objects.filter(name=SUPERVISOR_GROUP).first()
-    if group is None:
-        return
-    wanted = Permission.objects.filter(
-        content_type__app_label="consulenza", codename__in=SUPERVISOR_PERMISSIONS
-    )
-    missing = set(wanted) - set(group.permissions.all())
-    if missing:
-        group.permissions.add(*missing)
+    supervisor_group_grant(app_label="consulenza", codenames=SUPERVISOR_PERMISSIONS)
 
 
 def _past_agenda_seed(*, today: datetime.date) -> None:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from reception.models import Arrival, Form, ProtocolEntry
+from sedi.admin_mixins import ReadOnlyAdmin
 
 
 @admin.register(Form)
@@ -13,7 +14,7 @@ class FormAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProtocolEntry)
-class ProtocolEntryAdmin(admin.ModelAdmin):
+class ProtocolEntryAdmin(ReadOnlyAdmin):
     """The register is read here: entries are never edited nor deleted
     (DPR 445/2000 art. 53–54); annulment goes through the reception API."""
 
@@ -23,24 +24,9 @@ class ProtocolEntryAdmin(admin.ModelAdmin):
     list_select_related = ["branch"]
     exclude = ["sender_fiscal_code"]
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Arrival)
-class ArrivalAdmin(admin.ModelAdmin):
+class ArrivalAdmin(ReadOnlyAdmin):
     list_display = ["arrived_at", "branch", "reason", "outcome", "line"]
     list_filter = ["branch", "outcome"]
     list_select_related = ["branch", "line"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

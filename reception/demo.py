@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from reception.models import Form
+from sedi.demo import supervisor_group_grant
 from sedi.models import ServiceLine
 
 PENSIONER = "assicurato-pensionato"
@@ -16,9 +17,20 @@ FORMS = [
 ]
 
 
+# The floor supervisor keeps the forms catalogue; the register is read.
+SUPERVISOR_PERMISSIONS = [
+    "view_form",
+    "add_form",
+    "change_form",
+    "view_protocolentry",
+    "view_arrival",
+]
+
+
 @transaction.atomic
 def seed(*, password: str | None = None) -> None:
     """Create the demo forms if missing (called by ``manage.py seed_demo``)."""
+    supervisor_group_grant(app_label="reception", codenames=SUPERVISOR_PERMISSIONS)
     lines = {line.code: line for line in ServiceLine.objects.all()}
     have = set(Form.objects.values_list("code", flat=True))
     for code, title, line_code in FORMS:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sedi.admin_mixins import BranchScopedAdmin
 from sedi.models import Branch, BranchLine, Region, Service, ServiceLine, StaffRole
 
 
@@ -28,7 +29,9 @@ class BranchLineInline(admin.TabularInline):
 
 
 @admin.register(Branch)
-class BranchAdmin(admin.ModelAdmin):
+class BranchAdmin(BranchScopedAdmin):
+    branch_path = "pk"
+
     list_display = ["code", "name", "kind", "region", "province", "has_specialist_hubs"]
     list_filter = ["region", "kind", "has_specialist_hubs"]
     search_fields = ["code", "name"]
@@ -36,7 +39,7 @@ class BranchAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffRole)
-class StaffRoleAdmin(admin.ModelAdmin):
+class StaffRoleAdmin(BranchScopedAdmin):
     list_display = ["user", "role", "branch", "region"]
     list_filter = ["role", "branch", "region"]
     search_fields = ["user__username", "user__last_name"]

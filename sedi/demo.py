@@ -97,14 +97,28 @@ USERS = [
 # organisation: they open and close lines (e.g. Indebiti at peaks).
 SUPERVISOR_GROUP = "Funzionari di sala e direttori"
 SUPERVISOR_PERMISSIONS = [
-    ("sedi", "view_branch"),
-    ("sedi", "view_serviceline"),
-    ("sedi", "view_service"),
-    ("sedi", "view_branchline"),
-    ("sedi", "add_branchline"),
-    ("sedi", "change_branchline"),
-    ("sedi", "view_staffrole"),
+    "view_branch",
+    "view_serviceline",
+    "view_service",
+    "view_branchline",
+    "add_branchline",
+    "change_branchline",
+    "view_staffrole",
 ]
+
+
+def supervisor_group_grant(*, app_label: str, codenames: list[str]) -> None:
+    """Give the supervisors' admin group these permissions of ``app_label``.
+
+    Each app's demo seed calls it for its own models; idempotent.
+    """
+    group, _created = Group.objects.get_or_create(name=SUPERVISOR_GROUP)
+    wanted = Permission.objects.filter(
+        content_type__app_label=app_label, codename__in=codenames
+    )
+    missing = set(wanted) - set(group.permissions.all())
+    if missing:
+        group.permissions.add(*missing)
 
 
 def _ensure(model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
@@ -148,14 +162,8 @@ def demo_organisation_seed(*, password: str | None = None) -> list[DemoUser]:
             if code not in present:
                 branch_line_open(branch=branch, line=lines[code])
 
-    group, _created = Group.objects.get_or_create(name=SUPERVISOR_GROUP)
-    wanted = Permission.objects.filter(
-        content_type__app_label="sedi",
-        codename__in=[codename for _app, codename in SUPERVISOR_PERMISSIONS],
-    )
-    missing = set(wanted) - set(group.permissions.all())
-    if missing:
-        group.permissions.add(*missing)
+    supervisor_group_grant(app_label="sedi", codenames=SUPERVISOR_PERMISSIONS)
+    group = Group.objects.get(name=SUPERVISOR_GROUP)
 
     user_model = get_user_model()
     for demo in USERS:

@@ -1,18 +1,20 @@
 from django.contrib import admin
 
+from sedi.admin_mixins import BranchScopedAdmin, ReadOnlyAdmin
 from sportelli.models import Counter, Shift, Ticket, TicketEvent
 
 
 @admin.register(Counter)
-class CounterAdmin(admin.ModelAdmin):
+class CounterAdmin(BranchScopedAdmin):
     list_display = ["branch", "number", "name", "is_active"]
     list_filter = ["branch", "is_active"]
 
 
 @admin.register(Shift)
-class ShiftAdmin(admin.ModelAdmin):
+class ShiftAdmin(ReadOnlyAdmin):
     """Shifts are opened and closed at the operator desk; here they are read."""
 
+    branch_path = "counter__branch"
     list_display = [
         "counter",
         "line",
@@ -23,12 +25,6 @@ class ShiftAdmin(admin.ModelAdmin):
     ]
     list_filter = ["counter__branch", "line"]
     list_select_related = ["counter", "line", "operator"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class TicketEventInline(admin.TabularInline):
@@ -43,7 +39,7 @@ class TicketEventInline(admin.TabularInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ReadOnlyAdmin):
     """Tickets change only through the counters' actions: read-only here."""
 
     list_display = [
@@ -60,12 +56,3 @@ class TicketAdmin(admin.ModelAdmin):
     list_select_related = ["branch", "line", "counter"]
     inlines = [TicketEventInline]
     exclude = ["public_code"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from sedi.demo import supervisor_group_grant
 from sedi.models import Branch
 from sportelli.models import Counter
 
@@ -25,6 +26,18 @@ def demo_counters_seed() -> int:
     return created
 
 
+# The floor supervisor keeps the counters; tickets and shifts are read.
+SUPERVISOR_PERMISSIONS = [
+    "view_counter",
+    "add_counter",
+    "change_counter",
+    "view_shift",
+    "view_ticket",
+    "view_ticketevent",
+]
+
+
 def seed(*, password: str | None = None) -> None:
     """Seed this app's demo data (called by ``manage.py seed_demo``)."""
     demo_counters_seed()
+    supervisor_group_grant(app_label="sportelli", codenames=SUPERVISOR_PERMISSIONS)
