@@ -4,10 +4,11 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from sedi import calendar
+from sedi.models import StaffRole
 from sedi.selectors import branch_list, role_list
 
 # How far ahead the home page lists closing days.
@@ -16,7 +17,13 @@ CLOSURES_AHEAD_DAYS = 60
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Show the user's roles and, for each of their branches, today's hours."""
+    """Show the user's roles, the way to their work and today's hours.
+
+    A kiosk account goes straight to its kiosk screen.
+    """
+    roles = list(role_list(user=request.user))
+    if len(roles) == 1 and roles[0].role == StaffRole.Role.KIOSK and roles[0].branch:
+        return redirect("sportelli-pages:kiosk", branch=roles[0].branch.code)
     now = timezone.now()
     today = calendar.to_rome(now).date()
     branches = []
@@ -37,7 +44,6 @@ def home(request: HttpRequest) -> HttpResponse:
                 ),
             }
         )
-    roles = list(role_list(user=request.user))
     return render(
         request,
         "sedi/home.html",

@@ -69,3 +69,25 @@ def test_home_query_count_does_not_grow_with_branches(
         response = client.get("/")
 
     assert response.status_code == 200
+
+
+def test_home_links_each_role_to_its_work(client, demo):
+    links = {
+        "reception": "/accoglienza/roma-centro/",
+        "operatore": "/sportelli/roma-centro/",
+        "sala": "/accoglienza/roma-centro/reclami/",
+        "ccm": "/consulenza/prenota/",
+        "regione": "/api/v1/reports/backlog/",
+    }
+    for username, link in links.items():
+        client.login(username=username, password="prova-pagine-66")
+        assert f'href="{link}"' in client.get("/").text, username
+
+
+def test_the_kiosk_account_goes_straight_to_its_kiosk(client, demo):
+    client.login(username="kiosk", password="prova-pagine-66")
+
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response.url == "/totem/roma-centro/"
