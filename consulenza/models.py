@@ -81,7 +81,35 @@ class MeetingPoint(BaseModel):
         )
 
 
-class Appointment(BaseModel):
+class CitizenRequest(BaseModel):
+    """Who asked for a consultation, and how: shared by appointments and
+    escalations. Personal data are the minimum the agenda needs."""
+
+    fiscal_code = models.CharField(_("codice fiscale"), max_length=16)
+    first_name = models.CharField(_("nome"), max_length=100)
+    last_name = models.CharField(_("cognome"), max_length=100)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("telefono"), max_length=30, blank=True)
+    topic = models.ForeignKey(
+        "sedi.Service",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(class)ss",
+        verbose_name=_("argomento"),
+    )
+    channel = models.CharField(_("canale"), max_length=16, choices=Channel.choices)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def fiscal_code_masked(self) -> str:
+        """Return the codice fiscale as lists show it (middle hidden)."""
+        return fiscal_code_mask(self.fiscal_code)
+
+
+class Appointment(CitizenRequest):
     """A consultation appointment of a citizen at a meeting point.
 
     Personal data are the minimum the agenda needs: the codice fiscale
@@ -106,20 +134,6 @@ class Appointment(BaseModel):
     status = models.CharField(
         _("stato"), max_length=16, choices=Status.choices, default=Status.BOOKED
     )
-    fiscal_code = models.CharField(_("codice fiscale"), max_length=16)
-    first_name = models.CharField(_("nome"), max_length=100)
-    last_name = models.CharField(_("cognome"), max_length=100)
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("telefono"), max_length=30, blank=True)
-    topic = models.ForeignKey(
-        "sedi.Service",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="appointments",
-        verbose_name=_("argomento"),
-    )
-    channel = models.CharField(_("canale"), max_length=16, choices=Channel.choices)
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -179,12 +193,8 @@ class Appointment(BaseModel):
     def __str__(self) -> str:
         return f"{self.meeting_point} {self.start:%Y-%m-%d %H:%M}"
 
-    @property
-    def fiscal_code_masked(self) -> str:
-        return fiscal_code_mask(self.fiscal_code)
 
-
-class Escalation(BaseModel):
+class Escalation(CitizenRequest):
     """A request sent to the regional CRIC: no slot within 30 days."""
 
     class Status(models.TextChoices):
@@ -203,20 +213,6 @@ class Escalation(BaseModel):
         related_name="escalations",
         verbose_name=_("linea"),
     )
-    fiscal_code = models.CharField(_("codice fiscale"), max_length=16)
-    first_name = models.CharField(_("nome"), max_length=100)
-    last_name = models.CharField(_("cognome"), max_length=100)
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("telefono"), max_length=30, blank=True)
-    topic = models.ForeignKey(
-        "sedi.Service",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="escalations",
-        verbose_name=_("argomento"),
-    )
-    channel = models.CharField(_("canale"), max_length=16, choices=Channel.choices)
     requested_at = models.DateTimeField(_("richiesta il"))
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -254,10 +250,6 @@ class Escalation(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.branch} — {self.line} ({self.requested_at:%Y-%m-%d})"
-
-    @property
-    def fiscal_code_masked(self) -> str:
-        return fiscal_code_mask(self.fiscal_code)
 
 
 class BacklogFlag(BaseModel):
