@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -26,10 +26,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consulenza import selectors, services
-from consulenza.models import Channel, Escalation
+from consulenza.models import Appointment, Channel, Escalation
 from frontoffice.common.api import request_user
 from frontoffice.common.fiscal_code import fiscal_code_clean
 from frontoffice.common.pagination import Pagination
+from sedi import calendar
 from sedi.models import Branch, ServiceLine, StaffRole
 from sedi.permissions import IsStaff, role_required
 from sedi.selectors import branch_get, branch_list
@@ -120,7 +121,7 @@ class SlotListApi(APIView):
             self.fields["from"] = serializers.DateField(required=False)
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-            today = selectors.rome_today()
+            today = calendar.today()
             first = attrs.get("from") or today
             if first > today + datetime.timedelta(days=SLOT_LIST_MAX_AHEAD_DAYS):
                 raise serializers.ValidationError(
@@ -291,7 +292,7 @@ class AppointmentListApi(APIView):
         obj = branch_get(user=request.user, code=branch)
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        day = params.validated_data.get("date") or selectors.rome_today()
+        day = params.validated_data.get("date") or calendar.today()
         appointments = selectors.appointment_list(branch=obj, day=day)
         return Response(AppointmentOutputSerializer(appointments, many=True).data)
 
@@ -309,46 +310,45 @@ class AppointmentDetailApi(APIView):
         return Response(AppointmentOutputSerializer(appointment).data)
 
 
-class AppointmentCheckInApi(APIView):
+class _AppointmentActionApi(APIView):
+    """A state change of one appointment: answers 200 with it."""
+
+    roles: tuple[str, ...] = ()
+    # The service each subclass runs, e.g. ``services.appointment_cancel``
+    # (not ``action``: DRF and the schema generator read that name).
+    transition: Callable[..., Appointment]
+
+    @extend_schema(request=None, responses=AppointmentOutputSerializer)
+    def post(self, request: Request, appointment_id: int) -> Response:
+        appointment = selectors.appointment_get(
+            user=request.user, appointment_id=appointment_id, roles=self.roles
+        )
+        appointment = self.transition(appointment=appointment)
+        return Response(AppointmentOutputSerializer(appointment).data)
+
+
+class AppointmentCheckInApi(_AppointmentActionApi):
     """Record the citizen's arrival (reception), on the appointment's day."""
 
     permission_classes = [role_required(*CHECK_IN)]
-
-    @extend_schema(request=None, responses=AppointmentOutputSerializer)
-    def post(self, request: Request, appointment_id: int) -> Response:
-        appointment = selectors.appointment_get(
-            user=request.user, appointment_id=appointment_id, roles=CHECK_IN
-        )
-        appointment = services.appointment_check_in(appointment=appointment)
-        return Response(AppointmentOutputSerializer(appointment).data)
+    roles = CHECK_IN
+    transition = staticmethod(services.appointment_check_in)
 
 
-class AppointmentCancelApi(APIView):
+class AppointmentCancelApi(_AppointmentActionApi):
     """Cancel a booked appointment: its slot is free again."""
 
     permission_classes = [role_required(*CANCELLERS)]
-
-    @extend_schema(request=None, responses=AppointmentOutputSerializer)
-    def post(self, request: Request, appointment_id: int) -> Response:
-        appointment = selectors.appointment_get(
-            user=request.user, appointment_id=appointment_id, roles=CANCELLERS
-        )
-        appointment = services.appointment_cancel(appointment=appointment)
-        return Response(AppointmentOutputSerializer(appointment).data)
+    roles = CANCELLERS
+    transition = staticmethod(services.appointment_cancel)
 
 
-class AppointmentNoShowApi(APIView):
+class AppointmentNoShowApi(_AppointmentActionApi):
     """Record that the citizen did not come."""
 
     permission_classes = [role_required(*CANCELLERS)]
-
-    @extend_schema(request=None, responses=AppointmentOutputSerializer)
-    def post(self, request: Request, appointment_id: int) -> Response:
-        appointment = selectors.appointment_get(
-            user=request.user, appointment_id=appointment_id, roles=CANCELLERS
-        )
-        appointment = services.appointment_no_show(appointment=appointment)
-        return Response(AppointmentOutputSerializer(appointment).data)
+    roles = CANCELLERS
+    transition = staticmethod(services.appointment_no_show)
 
 
 class AppointmentCloseApi(APIView):

@@ -46,7 +46,7 @@ def demo_consultation_seed() -> list[MeetingPoint]:
 
     Return the meeting points created by this run (none on a second run).
     """
-    today = selectors.rome_today()
+    today = calendar.today()
     created = []
     covered = set(MeetingPoint.objects.values_list("branch_id", "line_id"))
     for branch_line in (

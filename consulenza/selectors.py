@@ -55,11 +55,6 @@ class Slot:
     meeting_point: MeetingPoint
 
 
-def rome_today(*, now: datetime.datetime | None = None) -> datetime.date:
-    """Return today's date in Rome."""
-    return calendar.to_rome(now or timezone.now()).date()
-
-
 def day_slot_starts(
     *, slot_minutes: int, day: datetime.date
 ) -> list[tuple[datetime.datetime, datetime.datetime]]:
@@ -305,7 +300,7 @@ def backlog_rows(
     fetched are bounded by the slots in the horizon.
     """
     now = now or timezone.now()
-    today = rome_today(now=now)
+    today = calendar.today(now=now)
     horizon = today + datetime.timedelta(days=BACKLOG_HORIZON_DAYS)
     consulting = [b for b in branches if b.has_consultation]
     if not consulting:
@@ -418,7 +413,7 @@ def meeting_point_gaps(
     Every consulting branch needs one for each product/service line present
     and for Poli Specialistici where present (guideline §3). Two queries.
     """
-    on = on or rome_today()
+    on = on or calendar.today()
     covered = set(
         MeetingPoint.objects.filter(
             Q(closed_on__isnull=True) | Q(closed_on__gte=on), opened_on__lte=on

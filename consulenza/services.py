@@ -236,7 +236,7 @@ def appointment_book(
             _("Le agenzie territoriali non svolgono attività di consulenza.")
         )
     now = timezone.now()
-    today = selectors.rome_today(now=now)
+    today = calendar.today(now=now)
     last_day = today + datetime.timedelta(days=selectors.BOOKING_WINDOW_DAYS)
     branch_line = BranchLine.objects.filter(branch=branch, line=line).first()
     if branch_line is None or not (
@@ -302,7 +302,7 @@ def _book_at(
 ) -> None:
     local = calendar.to_rome(start)
     day = local.date()
-    today = selectors.rome_today(now=now)
+    today = calendar.today(now=now)
     if start <= now:
         raise ApplicationError(
             code="slot_in_past",
@@ -383,7 +383,7 @@ def _book_first_free(
         free = selectors.free_slot_list(
             branch=branch,
             line=line,
-            first_day=selectors.rome_today(now=now),
+            first_day=calendar.today(now=now),
             last_day=last_day,
             now=now,
             limit=MAX_BOOKING_ATTEMPTS,
@@ -427,7 +427,7 @@ def appointment_check_in(*, appointment: Appointment) -> Appointment:
     if appointment.status != Appointment.Status.BOOKED:
         raise _invalid_state(appointment)
     now = timezone.now()
-    if calendar.to_rome(appointment.start).date() != selectors.rome_today(now=now):
+    if calendar.to_rome(appointment.start).date() != calendar.today(now=now):
         raise ApplicationError(
             code="not_today",
             detail=_("L'arrivo si registra solo nel giorno dell'appuntamento."),
@@ -616,7 +616,7 @@ def appointment_reminders_send(
     Return how many reminders were sent.
     """
     now = now or timezone.now()
-    tomorrow = selectors.rome_today(now=now) + datetime.timedelta(days=1)
+    tomorrow = calendar.today(now=now) + datetime.timedelta(days=1)
     start = datetime.datetime.combine(tomorrow, datetime.time(0), calendar.ROME)
     # Midnight to midnight in Rome: 23 or 25 hours on a DST change.
     end = datetime.datetime.combine(

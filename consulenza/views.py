@@ -10,9 +10,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from consulenza.forms import BookingForm
 from consulenza.models import Channel, Escalation
 from frontoffice.common.dates import long_date
 from frontoffice.common.exceptions import ApplicationError
+from frontoffice.common.pages import page_user
 from sedi import calendar
 from sedi.models import ServiceLine, StaffRole
 from sedi.selectors import branch_get, branch_list
@@ -34,19 +34,12 @@ BOOKERS = (Role.RECEPTION, Role.CONTACT_CENTRE, Role.FLOOR_SUPERVISOR)
 SLOTS_SHOWN = 40
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # pragma: no cover - login_required ran
-        raise Http404
-    return user
-
-
 @never_cache  # the page shows personal data: no-store
 @login_required
 @require_http_methods(["GET", "POST"])
 def appointment_book(request: HttpRequest) -> HttpResponse:
     """Book a consultation for a citizen at the desk or on the phone."""
-    user = _user(request)
+    user = page_user(request)
     branches = [b for b in branch_list(user=user, roles=BOOKERS) if b.has_consultation]
     if not branches:
         raise PermissionDenied
@@ -122,7 +115,7 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
 
     slots = []
     if branch is not None and line is not None:
-        today = selectors.rome_today()
+        today = calendar.today()
         slots = selectors.free_slot_list(
             branch=branch,
             line=line,

@@ -3,7 +3,6 @@
 import datetime
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -14,9 +13,9 @@ from frontoffice.common.api import request_user
 from frontoffice.common.fiscal_code import fiscal_code_mask
 from frontoffice.common.pagination import Pagination
 from reception import selectors, services
-from reception.models import Arrival, Form, ProtocolEntry
+from reception.models import Arrival, ProtocolEntry
 from sedi import calendar
-from sedi.models import Service, StaffRole
+from sedi.models import StaffRole
 from sedi.permissions import role_required
 from sedi.selectors import branch_get, branch_list
 
@@ -223,25 +222,16 @@ class ArrivalApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        service = None
-        if "service" in values:
-            service = (
-                Service.objects.select_related("line")
-                .filter(pk=values["service"])
-                .first()
-            )
-            if service is None:
-                raise serializers.ValidationError(
-                    {"service": ["Attività sconosciuta."]}
-                )
+        service = (
+            selectors.service_get(service_id=values["service"])
+            if "service" in values
+            else None
+        )
         user = request_user(request)
         if values["outcome"] == Arrival.Outcome.TICKET:
-            line_code = values.get("line") or (service.line.code if service else "")
-            if not line_code:
-                raise serializers.ValidationError({"line": ["Indicare la linea."]})
             arrival = services.arrival_ticket(
                 branch=obj,
-                line_code=line_code,
+                line_code=values.get("line", ""),
                 service=service,
                 reason=values["reason"],
                 priority=values["priority"],
@@ -250,9 +240,7 @@ class ArrivalApi(APIView):
         else:
             form = None
             if values["outcome"] == Arrival.Outcome.FORM:
-                form = Form.objects.filter(code=values.get("form", "")).first()
-                if form is None:
-                    raise serializers.ValidationError({"form": ["Modulo sconosciuto."]})
+                form = selectors.form_get(code=values.get("form", ""))
             arrival = services.arrival_solved(
                 branch=obj,
                 service=service,
@@ -296,9 +284,7 @@ class ReceptionStatsApi(APIView):
         )
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        day: datetime.date = filters.validated_data.get(
-            "date", calendar.to_rome(timezone.now()).date()
-        )
+        day: datetime.date = filters.validated_data.get("date", calendar.today())
         stats = selectors.reception_stats(branch=obj, day=day)
         return Response(StatsSerializer(stats).data)
 

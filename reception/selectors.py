@@ -4,10 +4,10 @@ import datetime
 from collections import Counter as Tally
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractHour
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reception.models import Arrival, Form, ProtocolEntry
@@ -62,7 +62,7 @@ def reason_search(*, branch: Branch, query: str) -> list[ReasonMatch]:
     words = [w for w in query.lower().split() if w][:5]
     if not words:
         return []
-    today = calendar.to_rome(timezone.now()).date()
+    today = calendar.today()
     open_lines = {bl.line_id for bl in branch_lines_open(branch=branch, on=today)}
     condition = Q()
     for word in words:
@@ -92,6 +92,22 @@ def reason_search(*, branch: Branch, query: str) -> list[ReasonMatch]:
         if all(word in str(label).lower() for word in words):
             found.append(ReasonMatch(name=str(label), handled_at_reception=handled))
     return found[:SEARCH_LIMIT]
+
+
+def service_get(*, service_id: int) -> Service:
+    """Return a catalogue activity by id, or raise a ``service`` field error."""
+    service = Service.objects.select_related("line").filter(pk=service_id).first()
+    if service is None:
+        raise ValidationError({"service": [_("Attività sconosciuta.")]})
+    return service
+
+
+def form_get(*, code: str) -> Form:
+    """Return a form of the catalogue by code, or raise a ``form`` field error."""
+    form = Form.objects.filter(code=code).first()
+    if form is None:
+        raise ValidationError({"form": [_("Modulo sconosciuto.")]})
+    return form
 
 
 def form_list(*, query: str = "") -> QuerySet[Form]:
@@ -132,7 +148,7 @@ def complaints_due(
     *, branch: Branch, today: datetime.date | None = None
 ) -> QuerySet[ProtocolEntry]:
     """Return open complaints past or within a few days of their reply deadline."""
-    today = today or calendar.to_rome(timezone.now()).date()
+    today = today or calendar.today()
     return (
         ProtocolEntry.objects.filter(
             branch=branch,

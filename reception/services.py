@@ -34,17 +34,21 @@ def _reason_of(*, service: Service | None, reason: str) -> str:
 def arrival_ticket(
     *,
     branch: Branch,
-    line_code: str,
     handled_by: User,
+    line_code: str = "",
     service: Service | None = None,
     reason: str = "",
     priority: bool = False,
 ) -> Arrival:
     """Send the person to a counter: issue the ticket and log the arrival.
 
-    The same service as the kiosk issues the ticket, with its hours and
-    line rules; if it refuses, nothing is logged.
+    The line is the one given, else the activity's own line. The same
+    service as the kiosk issues the ticket, with its hours and line rules;
+    if it refuses, nothing is logged.
     """
+    line_code = line_code or (service.line.code if service else "")
+    if not line_code:
+        raise ValidationError({"line": [_("Indicare la linea.")]})
     text = _reason_of(service=service, reason=reason)
     ticket = ticket_issue(
         branch=branch,

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,8 +24,9 @@ from consulenza.services import Citizen
 from frontoffice.common.dates import long_date
 from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.fiscal_code import fiscal_code_clean
+from frontoffice.common.pages import page_user, refusal_text
 from reception import selectors, services
-from reception.models import Arrival, Form, ProtocolEntry
+from reception.models import Arrival, ProtocolEntry
 from sedi import calendar
 from sedi.models import Branch, Service, StaffRole
 from sedi.selectors import branch_get, branch_lines_open, branch_list
@@ -37,21 +37,18 @@ DESK = (Role.RECEPTION, Role.FLOOR_SUPERVISOR)
 OVERSIGHT = (Role.RECEPTION, Role.FLOOR_SUPERVISOR, Role.DIRECTOR)
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):  # pragma: no cover - login_required ran
-        raise Http404
-    return user
-
-
-def _refusal(exc: ApplicationError | ValidationError) -> str:
-    if isinstance(exc, ApplicationError):
-        return exc.detail
-    return " ".join(exc.messages)
-
-
 def _branch(request: HttpRequest, code: str, roles: tuple[str, ...] = DESK) -> Branch:
     return branch_get(user=request.user, code=code, roles=roles)
+
+
+def _posted_service(request: HttpRequest) -> Service | None:
+    """Return the catalogue activity the form posted, if any (field error)."""
+    value = request.POST.get("service", "")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ValidationError({"service": [_("Attività sconosciuta.")]})
+    return selectors.service_get(service_id=int(value))
 
 
 @login_required
@@ -60,7 +57,7 @@ def intake(request: HttpRequest, branch: str) -> HttpResponse:
     """The intake screen: search the reason, send the person to the right place."""
     obj = _branch(request, branch)
     query = request.GET.get("q", "")[:100]
-    today = calendar.to_rome(timezone.now()).date()
+    today = calendar.today()
     context: dict[str, Any] = {
         "branch": obj,
         "query": query,
@@ -91,22 +88,18 @@ def intake(request: HttpRequest, branch: str) -> HttpResponse:
 def intake_ticket(request: HttpRequest, branch: str) -> HttpResponse:
     """Issue the ticket of the chosen line and show it ready to print."""
     obj = _branch(request, branch)
-    service = (
-        Service.objects.filter(pk=request.POST.get("service") or 0)
-        .select_related("line")
-        .first()
-    )
     try:
+        service = _posted_service(request)
         arrival = services.arrival_ticket(
             branch=obj,
             line_code=request.POST.get("line", "")[:50],
             service=service,
             reason=request.POST.get("reason", "")[:200],
             priority=request.POST.get("priority") == "on",
-            handled_by=_user(request),
+            handled_by=page_user(request),
         )
     except (ApplicationError, ValidationError) as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal_text(exc))
         return redirect(reverse("reception:intake", args=[obj.code]))
     assert arrival.ticket is not None
     return redirect(reverse("reception:ticket", args=[obj.code, arrival.ticket.pk]))
@@ -145,20 +138,19 @@ def ticket(request: HttpRequest, branch: str, ticket_id: int) -> HttpResponse:
 def intake_solved(request: HttpRequest, branch: str) -> HttpResponse:
     """Log an arrival solved at the desk (information, or a form handed out)."""
     obj = _branch(request, branch)
-    form = None
-    if request.POST.get("form"):
-        form = Form.objects.filter(code=request.POST["form"][:50]).first()
-    service = Service.objects.filter(pk=request.POST.get("service") or 0).first()
     try:
+        code = request.POST.get("form", "")[:50]
+        form = selectors.form_get(code=code) if code else None
+        service = _posted_service(request)
         arrival = services.arrival_solved(
             branch=obj,
             service=service,
             reason=request.POST.get("reason", "")[:200],
             form=form,
-            handled_by=_user(request),
+            handled_by=page_user(request),
         )
     except (ApplicationError, ValidationError) as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal_text(exc))
     else:
         messages.success(
             request,
@@ -177,7 +169,7 @@ def intake_check_in(request: HttpRequest, branch: str) -> HttpResponse:
     fiscale the receptionist types (sent by POST, never in the URL).
     """
     obj = _branch(request, branch)
-    today = calendar.to_rome(timezone.now()).date()
+    today = calendar.today()
     todays = appointment_list(branch=obj, day=today).filter(
         status=Appointment.Status.BOOKED
     )
@@ -193,12 +185,12 @@ def intake_check_in(request: HttpRequest, branch: str) -> HttpResponse:
                 detail=_("Nessun appuntamento da registrare oggi per questa persona."),
             )
         arrival = services.arrival_check_in(
-            branch=obj, appointment=appointment, handled_by=_user(request)
+            branch=obj, appointment=appointment, handled_by=page_user(request)
         )
     except ValueError:
         messages.error(request, _("Appuntamento non valido."))
     except (ApplicationError, ValidationError) as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal_text(exc))
     else:
         local = calendar.to_rome(appointment.start)
         messages.success(
@@ -230,10 +222,10 @@ def intake_booking(request: HttpRequest, branch: str) -> HttpResponse:
                 email=field("email", "").strip()[:254],
                 phone=field("phone", "").strip()[:30],
             ),
-            handled_by=_user(request),
+            handled_by=page_user(request),
         )
     except (ApplicationError, ValidationError) as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, refusal_text(exc))
     else:
         if isinstance(result, Escalation):
             messages.warning(
@@ -285,7 +277,7 @@ def protocol(request: HttpRequest, branch: str) -> HttpResponse:
                     fiscal_code=values["fiscal_code"],
                     first_name=values["first_name"][:100],
                     last_name=values["last_name"][:100],
-                    registered_by=_user(request),
+                    registered_by=page_user(request),
                     log_arrival=True,
                 )
             except ValidationError as exc:
@@ -326,18 +318,21 @@ def complaints(request: HttpRequest, branch: str) -> HttpResponse:
     """Complaints near or past their reply deadline, for the floor supervisor."""
     obj = _branch(request, branch, OVERSIGHT)
     if request.method == "POST":
+        entry_id = request.POST.get("entry", "")
+        if not entry_id.isdigit():
+            raise Http404(entry_id)
         entry = selectors.protocol_entry_get(
             branches=branch_list(user=request.user, roles=OVERSIGHT).filter(pk=obj.pk),
-            entry_id=int(request.POST.get("entry") or 0),
+            entry_id=int(entry_id),
         )
         try:
             services.complaint_status_set(
                 entry=entry, status=request.POST.get("status", "")[:16]
             )
         except (ApplicationError, ValidationError) as exc:
-            messages.error(request, _refusal(exc))
+            messages.error(request, refusal_text(exc))
         return redirect(reverse("reception:complaints", args=[obj.code]))
-    today = calendar.to_rome(timezone.now()).date()
+    today = calendar.today()
     return render(
         request,
         "reception/complaints.html",

@@ -15,6 +15,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sedi.models import Branch
@@ -98,6 +99,11 @@ def to_rome(at: datetime.datetime) -> datetime.datetime:
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValueError("Aware datetime required for calendar rules.")
     return at.astimezone(ROME)
+
+
+def today(*, now: datetime.datetime | None = None) -> datetime.date:
+    """Return the Rome date of ``now`` (default: this instant)."""
+    return to_rome(now or timezone.now()).date()
 
 
 def _minute(at: datetime.datetime) -> datetime.time:

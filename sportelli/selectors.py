@@ -39,11 +39,6 @@ def priority_streak_limit() -> int:
     return int(getattr(settings, "TICKET_PRIORITY_STREAK", 3))
 
 
-def today_in_rome(now: datetime.datetime | None = None) -> datetime.date:
-    """Return the Rome date of ``now``."""
-    return calendar.to_rome(now or timezone.now()).date()
-
-
 def waiting_tickets(*, branch: Branch, line: ServiceLine, on: datetime.date):
     """Return the waiting tickets of a line on a day, in call order.
 
@@ -53,6 +48,15 @@ def waiting_tickets(*, branch: Branch, line: ServiceLine, on: datetime.date):
     return Ticket.objects.filter(
         branch=branch, line=line, issued_on=on, status=Ticket.Status.WAITING
     ).order_by("-priority", "issued_at", "pk")
+
+
+def ticket_in_progress(*, counter: Counter) -> Ticket | None:
+    """Return the ticket called at ``counter`` and not closed yet, if any."""
+    return (
+        Ticket.objects.filter(counter=counter, status=Ticket.Status.CALLED)
+        .select_related("line")
+        .first()
+    )
 
 
 def open_shift_for_counter(*, counter: Counter) -> Shift | None:
@@ -205,7 +209,7 @@ def queue_summary(
     A fixed number of queries, whatever the number of tickets or lines.
     """
     now = now or timezone.now()
-    on = today_in_rome(now)
+    on = calendar.today(now=now)
     lines = [bl.line for bl in branch_lines_open(branch=branch, on=on)]
     waiting = {
         row["line_id"]: row

@@ -17,7 +17,11 @@ from sedi import calendar
 from sedi.models import Branch, BranchLine, Service, ServiceLine, StaffRole
 from sedi.selectors import user_has_role_at
 from sportelli.models import Counter, Shift, Ticket, TicketEvent, TicketSequence
-from sportelli.selectors import priority_streak_limit, waiting_tickets
+from sportelli.selectors import (
+    priority_streak_limit,
+    ticket_in_progress,
+    waiting_tickets,
+)
 
 MAX_DAILY_NUMBER = 999
 # Tickets closed per transaction by the end-of-morning job.
@@ -174,7 +178,7 @@ def ticket_call_next(*, counter: Counter, operator: User) -> Ticket | None:
                 "Lo sportello è in pausa: riprendere il servizio prima di chiamare."
             ),
         )
-    if Ticket.objects.filter(counter=counter, status=Ticket.Status.CALLED).exists():
+    if ticket_in_progress(counter=counter) is not None:
         raise ApplicationError(
             code="ticket_in_progress",
             detail=_("Concludere il biglietto in corso prima di chiamare il prossimo."),
@@ -376,7 +380,7 @@ def shift_open(*, counter: Counter, operator: User, line_code: str) -> Shift:
     counter (409 ``operator_busy``) is refused, and so is a line the
     operator is not trained for (409 ``not_qualified``).
     """
-    on = calendar.to_rome(timezone.now()).date()
+    on = calendar.today()
     line = _line_at_branch(branch=counter.branch, code=line_code, on=on)
     if not operator_is_qualified(user=operator, line=line):
         raise ApplicationError(
@@ -441,7 +445,7 @@ def _shift_for_actor(*, counter: Counter, actor: User) -> Shift:
 def shift_close(*, counter: Counter, actor: User) -> Shift:
     """Close the counter's open shift (its operator or the floor supervisor)."""
     shift = _shift_for_actor(counter=counter, actor=actor)
-    if Ticket.objects.filter(counter=counter, status=Ticket.Status.CALLED).exists():
+    if ticket_in_progress(counter=counter) is not None:
         raise ApplicationError(
             code="ticket_in_progress",
             detail=_(

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import ValidationError
@@ -27,12 +26,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frontoffice.common.exceptions import ApplicationError
+from frontoffice.common.pages import page_user, refusal_text
 from frontoffice.common.qr import qr_svg
 from sedi import calendar
 from sedi.models import Branch, Service, StaffRole
 from sedi.selectors import branch_get, branch_lines_open, user_has_role_at
 from sportelli import selectors, services
-from sportelli.models import Counter, Ticket
+from sportelli.models import Counter, Shift, Ticket
 
 Role = StaffRole.Role
 COUNTER_STAFF = (Role.OPERATOR, Role.FLOOR_SUPERVISOR)
@@ -43,25 +43,6 @@ KIOSK_SERVICES_SHOWN = 4
 NEXT_OPENING_HORIZON_DAYS = 31
 # The clip the hall display needs to speak without a browser voice.
 AUDIO_PROBE = "audio/numero.wav"
-
-
-def _user(request: HttpRequest) -> User:
-    """Return the signed-in user of a ``login_required`` view."""
-    user = request.user
-    if not isinstance(user, User):  # pragma: no cover - login_required ran
-        raise Http404
-    return user
-
-
-def _error_text(exc: ApplicationError | ValidationError) -> str:
-    """Return the Italian sentence(s) of a refused action, for an alert."""
-    if isinstance(exc, ApplicationError):
-        return exc.detail
-    return " ".join(str(message) for message in exc.messages)
-
-
-def _today() -> datetime.date:
-    return calendar.to_rome(timezone.now()).date()
 
 
 # --- Operator desk ----------------------------------------------------------
@@ -89,15 +70,12 @@ def _desk_counter(request: HttpRequest, branch: str, counter_id: int) -> Counter
     return counter
 
 
-def _desk_queue(*, counter: Counter, line_id: int | None) -> dict[str, int]:
+def _desk_queue(*, counter: Counter, shift: Shift | None) -> dict[str, int]:
     """Return how many tickets wait for the line the counter serves."""
-    if line_id is None:
+    if shift is None:
         return {"waiting": 0, "priority": 0}
-    waiting = Ticket.objects.filter(
-        branch_id=counter.branch_id,
-        line_id=line_id,
-        issued_on=_today(),
-        status=Ticket.Status.WAITING,
+    waiting = selectors.waiting_tickets(
+        branch=counter.branch, line=shift.line, on=calendar.today()
     )
     return {
         "waiting": waiting.count(),
@@ -111,18 +89,16 @@ def desk(request: HttpRequest, branch: str, counter_id: int) -> HttpResponse:
     """Show one counter's desk: its shift, current ticket and queue."""
     counter = _desk_counter(request, branch, counter_id)
     shift = selectors.open_shift_for_counter(counter=counter)
-    current = (
-        Ticket.objects.filter(counter=counter, status=Ticket.Status.CALLED)
-        .select_related("line")
-        .first()
-    )
+    current = selectors.ticket_in_progress(counter=counter)
     catalogue = (
         list(Service.objects.filter(line=current.line).order_by("position"))
         if current
         else []
     )
-    lines = [bl.line for bl in branch_lines_open(branch=counter.branch, on=_today())]
-    user = _user(request)
+    lines = [
+        bl.line for bl in branch_lines_open(branch=counter.branch, on=calendar.today())
+    ]
+    user = page_user(request)
     return render(
         request,
         "sportelli/desk.html",
@@ -137,9 +113,7 @@ def desk(request: HttpRequest, branch: str, counter_id: int) -> HttpResponse:
             "transfer_lines": [
                 line for line in lines if current and line.pk != current.line_id
             ],
-            "queue": _desk_queue(
-                counter=counter, line_id=shift.line_id if shift else None
-            ),
+            "queue": _desk_queue(counter=counter, shift=shift),
         },
     )
 
@@ -157,9 +131,7 @@ def desk_queue(request: HttpRequest, branch: str, counter_id: int) -> HttpRespon
             "branch": counter.branch,
             "counter": counter,
             "shift": shift,
-            "queue": _desk_queue(
-                counter=counter, line_id=shift.line_id if shift else None
-            ),
+            "queue": _desk_queue(counter=counter, shift=shift),
         },
     )
 
@@ -197,30 +169,30 @@ def _open(request: HttpRequest, counter: Counter) -> str | None:
     _require_operator(request, counter)
     shift = services.shift_open(
         counter=counter,
-        operator=_user(request),
+        operator=page_user(request),
         line_code=request.POST.get("line", ""),
     )
     return _("Sportello aperto per la linea «%(line)s».") % {"line": shift.line.name}
 
 
 def _close(request: HttpRequest, counter: Counter) -> str | None:
-    services.shift_close(counter=counter, actor=_user(request))
+    services.shift_close(counter=counter, actor=page_user(request))
     return _("Sportello chiuso.")
 
 
 def _pause(request: HttpRequest, counter: Counter) -> str | None:
-    services.shift_pause(counter=counter, actor=_user(request), paused=True)
+    services.shift_pause(counter=counter, actor=page_user(request), paused=True)
     return _("Sportello in pausa: non riceve chiamate.")
 
 
 def _resume(request: HttpRequest, counter: Counter) -> str | None:
-    services.shift_pause(counter=counter, actor=_user(request), paused=False)
+    services.shift_pause(counter=counter, actor=page_user(request), paused=False)
     return _("Servizio ripreso.")
 
 
 def _call_next(request: HttpRequest, counter: Counter) -> str | None:
     _require_operator(request, counter)
-    ticket = services.ticket_call_next(counter=counter, operator=_user(request))
+    ticket = services.ticket_call_next(counter=counter, operator=page_user(request))
     if ticket is None:
         return _("Nessun biglietto in attesa su questa linea.")
     return _("Chiamato il biglietto %(code)s.") % {"code": ticket.code}
@@ -228,7 +200,7 @@ def _call_next(request: HttpRequest, counter: Counter) -> str | None:
 
 def _recall(request: HttpRequest, counter: Counter) -> str | None:
     ticket = services.ticket_recall(
-        ticket=_posted_ticket(request, counter), actor=_user(request)
+        ticket=_posted_ticket(request, counter), actor=page_user(request)
     )
     return _("Biglietto %(code)s richiamato sul monitor.") % {"code": ticket.code}
 
@@ -236,7 +208,7 @@ def _recall(request: HttpRequest, counter: Counter) -> str | None:
 def _complete(request: HttpRequest, counter: Counter) -> str | None:
     ticket = services.ticket_complete(
         ticket=_posted_ticket(request, counter),
-        actor=_user(request),
+        actor=page_user(request),
         service_codes=request.POST.getlist("services"),
     )
     return _("Biglietto %(code)s servito.") % {"code": ticket.code}
@@ -244,7 +216,7 @@ def _complete(request: HttpRequest, counter: Counter) -> str | None:
 
 def _no_show(request: HttpRequest, counter: Counter) -> str | None:
     ticket = services.ticket_no_show(
-        ticket=_posted_ticket(request, counter), actor=_user(request)
+        ticket=_posted_ticket(request, counter), actor=page_user(request)
     )
     return _("Biglietto %(code)s chiuso come assente.") % {"code": ticket.code}
 
@@ -252,7 +224,7 @@ def _no_show(request: HttpRequest, counter: Counter) -> str | None:
 def _transfer(request: HttpRequest, counter: Counter) -> str | None:
     ticket = services.ticket_transfer(
         ticket=_posted_ticket(request, counter),
-        actor=_user(request),
+        actor=page_user(request),
         line_code=request.POST.get("line", ""),
     )
     return _("Biglietto %(code)s trasferito alla linea «%(line)s».") % {
@@ -287,7 +259,7 @@ def desk_action(
     try:
         done = handler(request, counter)
     except (ApplicationError, ValidationError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, refusal_text(exc))
     else:
         if done:
             messages.success(request, done)
@@ -412,7 +384,7 @@ def _next_opening(branch: Branch) -> datetime.datetime | None:
 
 def _kiosk_lines(branch: Branch) -> list[dict[str, Any]]:
     """Return the lines open today, each with the first services it offers."""
-    lines = [bl.line for bl in branch_lines_open(branch=branch, on=_today())]
+    lines = [bl.line for bl in branch_lines_open(branch=branch, on=calendar.today())]
     names: dict[int, list[str]] = {}
     for line_id, name in Service.objects.filter(line__in=lines).values_list(
         "line_id", "name"
@@ -445,17 +417,17 @@ def kiosk(request: HttpRequest, branch: str) -> HttpResponse:
                 line_code=request.POST.get("line", ""),
                 channel=Ticket.Channel.KIOSK,
                 priority=request.POST.get("priority") == "1",
-                issued_by=_user(request),
+                issued_by=page_user(request),
             )
         except (ApplicationError, ValidationError) as exc:
-            error = _error_text(exc)
+            error = refusal_text(exc)
         else:
             return redirect(
                 "sportelli-pages:kiosk-ticket", branch=obj.code, ticket_id=ticket.pk
             )
     now = timezone.now()
     is_open = calendar.tickets_open_at(branch=obj, at=now)
-    today = _today()
+    today = calendar.today()
     next_opening = None if is_open else _next_opening(obj)
     context: dict[str, Any] = {
         "branch": obj,

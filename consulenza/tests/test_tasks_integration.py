@@ -15,7 +15,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from consulenza.models import Appointment, BacklogFlag
-from consulenza.selectors import rome_today
 from consulenza.services import meeting_point_create
 from consulenza.tasks import appointment_reminders_send, backlog_flag
 from consulenza.tests.helpers import fill
@@ -60,7 +59,7 @@ def agenda():
     )
     regional = UserFactory.create(username="regione", email="cric@example.it")
     staff_role_assign(user=regional, role=StaffRole.Role.REGIONAL, region=lazio)
-    today = rome_today()
+    today = calendar.today()
     return {
         line.code: meeting_point_create(
             branch=branch, line=line, opened_on=today - datetime.timedelta(days=1)
@@ -73,7 +72,7 @@ def agenda():
 
 def test_worker_runs_the_backlog_job_idempotently(worker_queue, agenda, mail_dir):
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
-    today = rome_today()
+    today = calendar.today()
     fill(agenda["assicurato-pensionato"], today, today + datetime.timedelta(days=30))
 
     first = backlog_flag.apply_async(queue=worker_queue).get(timeout=60)
@@ -108,7 +107,7 @@ def test_worker_runs_the_backlog_job_idempotently(worker_queue, agenda, mail_dir
 
 
 def test_worker_sends_tomorrows_reminders_once(worker_queue, agenda, mail_dir):
-    tomorrow = rome_today() + datetime.timedelta(days=1)
+    tomorrow = calendar.today() + datetime.timedelta(days=1)
     start = datetime.datetime.combine(tomorrow, datetime.time(14, 0), calendar.ROME)
     appointment = Appointment.objects.create(
         meeting_point=agenda["socio-sanitari"],

@@ -245,3 +245,24 @@ def test_the_intake_screen_is_available_in_english(desk, morning):
     assert "Reason for the visit" in page
     # Catalogue activities are the guideline's own words: they stay Italian.
     assert "Rilascio PIN cittadino" in page
+
+
+def test_malformed_posts_are_refused_without_error_pages(client, supervisor, morning):
+    client.force_login(supervisor)
+
+    complaint = client.post(
+        "/accoglienza/roma-centro/reclami/", {"entry": "abc", "status": "answered"}
+    )
+    ticket = client.post(
+        "/accoglienza/roma-centro/biglietto/",
+        {"line": "socio-sanitari", "service": "abc", "reason": "PIN"},
+        follow=True,
+    )
+    solved = client.post(
+        "/accoglienza/roma-centro/risolto/", {"form": "nessuno"}, follow=True
+    )
+
+    assert complaint.status_code == 404
+    assert "Attività sconosciuta." in ticket.text
+    assert "Modulo sconosciuto." in solved.text
+    assert Arrival.objects.count() == 0
