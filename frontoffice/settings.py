@@ -148,6 +148,13 @@ CELERY_BEAT_SCHEDULE = {
         # https://crontab.guru/#30_12_*_*_1-5
         "schedule": crontab(minute=30, hour=12, day_of_week="1-5"),
     },
+    "training-plan-reminders": {
+        "task": "formazione.tasks.plan_reminders_send",
+        # Daily at 07:40 Rome time, outside the DST change hours; each plan
+        # is reminded once.
+        # https://crontab.guru/#40_7_*_*_*
+        "schedule": crontab(minute=40, hour=7),
+    },
     "worker-heartbeat": {
         "task": "frontoffice.common.tasks.worker_heartbeat",
         # https://crontab.guru/#*_*_*_*_*

@@ -10,12 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from formazione.selectors import operator_is_qualified
+from formazione.selectors import operator_is_qualified, qualified_line_ids
 from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.sequences import sequence_next
 from sedi import calendar
 from sedi.models import Branch, BranchLine, Service, ServiceLine, StaffRole
-from sedi.selectors import user_has_role_at
+from sedi.selectors import branch_lines_open, user_has_role_at
 from sportelli.models import Counter, Shift, Ticket, TicketEvent, TicketSequence
 from sportelli.selectors import (
     priority_streak_limit,
@@ -371,6 +371,36 @@ def ticket_transfer(*, ticket: Ticket, actor: User, line_code: str) -> Ticket:
     return ticket
 
 
+def _not_qualified(
+    *, operator: User, branch: Branch, line: ServiceLine
+) -> ApplicationError:
+    """Return the refusal of the qualification gate, naming the lines allowed."""
+    on = calendar.today()
+    allowed_ids = qualified_line_ids(user=operator, on=on)
+    allowed = [
+        bl.line
+        for bl in branch_lines_open(branch=branch, on=on)
+        if bl.line_id in allowed_ids
+    ]
+    detail = _(
+        "Lo sportello non può essere aperto per la linea «%(line)s»: l'operatore "
+        "non ha ancora completato la formazione per questa linea."
+    ) % {"line": line.name}
+    if allowed:
+        detail += " " + _("Può aprire: %(lines)s.") % {
+            "lines": ", ".join(a.name for a in allowed)
+        }
+    else:
+        detail += " " + _(
+            "Al momento non è abilitato per nessuna linea di questa sede."
+        )
+    return ApplicationError(
+        code="not_qualified",
+        detail=detail,
+        extra={"qualified_lines": [a.code for a in allowed]},
+    )
+
+
 @transaction.atomic
 def shift_open(*, counter: Counter, operator: User, line_code: str) -> Shift:
     """Open a shift of ``operator`` at ``counter`` serving a line.
@@ -382,12 +412,8 @@ def shift_open(*, counter: Counter, operator: User, line_code: str) -> Shift:
     """
     on = calendar.today()
     line = _line_at_branch(branch=counter.branch, code=line_code, on=on)
-    if not operator_is_qualified(user=operator, line=line):
-        raise ApplicationError(
-            code="not_qualified",
-            detail=_("L'operatore non ha ancora la formazione per la linea «%(line)s».")
-            % {"line": line.name},
-        )
+    if not operator_is_qualified(user=operator, line=line, on=on):
+        raise _not_qualified(operator=operator, branch=counter.branch, line=line)
     Counter.objects.select_for_update().filter(pk=counter.pk).first()
     current = Shift.objects.filter(counter=counter, closed_at__isnull=True).first()
     if current is not None:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from formazione.selectors import qualified_line_ids
 from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.pages import page_user, refusal_text
 from frontoffice.common.qr import qr_svg
@@ -99,6 +100,8 @@ def desk(request: HttpRequest, branch: str, counter_id: int) -> HttpResponse:
         bl.line for bl in branch_lines_open(branch=counter.branch, on=calendar.today())
     ]
     user = page_user(request)
+    # The desk offers only the lines the operator is trained for.
+    trained = qualified_line_ids(user=user) if shift is None else set()
     return render(
         request,
         "sportelli/desk.html",
@@ -110,6 +113,8 @@ def desk(request: HttpRequest, branch: str, counter_id: int) -> HttpResponse:
             "current": current,
             "catalogue": catalogue,
             "lines": lines,
+            "open_lines": [line for line in lines if line.pk in trained],
+            "untrained_lines": [line for line in lines if line.pk not in trained],
             "transfer_lines": [
                 line for line in lines if current and line.pk != current.line_id
             ],

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from formazione.tests.factories import qualify
 from sedi.models import StaffRole
 from sedi.tests.factories import BranchFactory, StaffRoleFactory, UserFactory
 from sportelli.tests.factories import CounterFactory
@@ -36,6 +37,7 @@ def branch():
 def operator(branch):
     user = UserFactory.create(username="operatore")
     StaffRoleFactory.create(user=user, role=StaffRole.Role.OPERATOR, branch=branch)
+    qualify(user)
     return user
 
 
@@ -43,6 +45,7 @@ def operator(branch):
 def other_operator(branch):
     user = UserFactory.create(username="operatrice")
     StaffRoleFactory.create(user=user, role=StaffRole.Role.OPERATOR, branch=branch)
+    qualify(user)
     return user
 
 

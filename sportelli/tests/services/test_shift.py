@@ -1,9 +1,12 @@
-from unittest import mock
+import datetime
 
 import pytest
 from django.utils import timezone
 
+from formazione.tests.factories import QualificationFactory, qualify
 from frontoffice.common.exceptions import ApplicationError
+from sedi.models import ServiceLine, StaffRole
+from sedi.tests.factories import StaffRoleFactory, UserFactory
 from sportelli.models import Shift
 from sportelli.services import shift_close, shift_open, shift_pause, ticket_call_next
 from sportelli.tests.factories import CounterFactory, TicketFactory
@@ -78,15 +81,73 @@ def test_a_line_closed_at_the_branch_cannot_be_served(counter, operator, morning
     assert Shift.objects.count() == 0
 
 
-def test_an_operator_not_trained_for_the_line_is_refused(counter, operator, morning):
-    with (
-        mock.patch("sportelli.services.operator_is_qualified", return_value=False),
-        pytest.raises(ApplicationError) as excinfo,
-    ):
-        shift_open(counter=counter, operator=operator, line_code="socio-sanitari")
+def _untrained_operator(branch, *trained_lines):
+    user = UserFactory.create(username="operatore-nuovo")
+    StaffRoleFactory.create(user=user, role=StaffRole.Role.OPERATOR, branch=branch)
+    if trained_lines:
+        qualify(user, *trained_lines)
+    return user
+
+
+def test_an_operator_without_training_is_refused(branch, counter, morning):
+    newcomer = _untrained_operator(branch)
+
+    with pytest.raises(ApplicationError) as excinfo:
+        shift_open(counter=counter, operator=newcomer, line_code="socio-sanitari")
 
     assert excinfo.value.code == "not_qualified"
+    assert "Servizi Socio-Sanitari" in excinfo.value.detail
+    assert "nessuna linea" in excinfo.value.detail
+    assert excinfo.value.extra == {"qualified_lines": []}
     assert Shift.objects.count() == 0
+
+
+def test_the_refusal_names_the_lines_the_operator_may_open(branch, counter, morning):
+    newcomer = _untrained_operator(branch, "sostegno-reddito", "indebiti")
+
+    with pytest.raises(ApplicationError) as excinfo:
+        shift_open(counter=counter, operator=newcomer, line_code="socio-sanitari")
+
+    # Indebiti is not open at this branch: only the open line is offered.
+    assert excinfo.value.extra == {"qualified_lines": ["sostegno-reddito"]}
+    assert "Prestazioni a Sostegno del Reddito" in excinfo.value.detail
+
+
+def test_an_operator_trained_for_the_line_opens_it(branch, counter, morning):
+    newcomer = _untrained_operator(branch, "socio-sanitari")
+
+    shift = shift_open(counter=counter, operator=newcomer, line_code="socio-sanitari")
+
+    assert shift.line.code == "socio-sanitari"
+
+
+def test_a_revoked_qualification_no_longer_opens_the_line(branch, counter, morning):
+    newcomer = _untrained_operator(branch)
+    qualification = QualificationFactory.create(
+        operator=newcomer, line=ServiceLine.objects.get(code="socio-sanitari")
+    )
+    qualification.revoked_at = timezone.now()
+    qualification.revoke_reason = "Assegnato ad altro ufficio"
+    qualification.save()
+
+    with pytest.raises(ApplicationError) as excinfo:
+        shift_open(counter=counter, operator=newcomer, line_code="socio-sanitari")
+
+    assert excinfo.value.code == "not_qualified"
+
+
+def test_a_qualification_from_tomorrow_does_not_open_today(branch, counter, morning):
+    newcomer = _untrained_operator(branch)
+    QualificationFactory.create(
+        operator=newcomer,
+        line=ServiceLine.objects.get(code="socio-sanitari"),
+        since=datetime.date(2026, 12, 3),
+    )
+
+    with pytest.raises(ApplicationError) as excinfo:
+        shift_open(counter=counter, operator=newcomer, line_code="socio-sanitari")
+
+    assert excinfo.value.code == "not_qualified"
 
 
 def test_close_ends_the_shift(counter, operator, morning):
