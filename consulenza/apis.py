@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -20,7 +18,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, status
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,6 +26,7 @@ from rest_framework.views import APIView
 from consulenza import selectors, services
 from consulenza.models import Appointment, Channel, Escalation
 from frontoffice.common.api import request_user
+from frontoffice.common.exports import CSVRenderer, as_attachment
 from frontoffice.common.fiscal_code import fiscal_code_clean
 from frontoffice.common.pagination import Pagination
 from sedi import calendar
@@ -379,42 +378,6 @@ class AppointmentCloseApi(APIView):
 # --- Regional office --------------------------------------------------------
 
 
-def csv_cell(value: Any) -> str:
-    """Return ``value`` as a CSV cell that no spreadsheet runs as a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-class CSVRenderer(BaseRenderer):
-    """Render a list of flat rows as CSV, formula injection neutralised."""
-
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: Mapping[str, Any] | None = None,
-    ) -> bytes:
-        rows = data if isinstance(data, list) else [data]
-        out = io.StringIO()
-        if rows:
-            header = list(rows[0].keys())
-            writer = csv.writer(out)
-            writer.writerow(header)
-            for row in rows:
-                writer.writerow([csv_cell(row.get(key)) for key in header])
-        return out.getvalue().encode(self.charset)
-
-
 class BacklogReportApi(APIView):
     """Per branch and line: first free slot, backlog days, flag, meeting points.
 
@@ -440,6 +403,8 @@ class BacklogReportApi(APIView):
         flagged_since = serializers.DateTimeField(allow_null=True)
         meeting_points = serializers.IntegerField()
         recommended_meeting_points = serializers.IntegerField()
+
+    csv_header = list(OutputSerializer().fields)
 
     @extend_schema(
         parameters=[
@@ -477,11 +442,7 @@ class BacklogReportApi(APIView):
                 }
             )
         response = Response(self.OutputSerializer(data, many=True).data)
-        if getattr(request, "accepted_renderer", None) and (
-            request.accepted_renderer.format == "csv"
-        ):
-            response["Content-Disposition"] = 'attachment; filename="backlog.csv"'
-        return response
+        return as_attachment(request, response, filename="backlog.csv")
 
 
 class EscalationListApi(APIView):

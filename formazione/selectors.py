@@ -273,13 +273,18 @@ class PlanReportRow:
         return round(self.completed / self.enrollments, 4)
 
     @property
+    def submitted_on(self) -> datetime.date | None:
+        """Return the Rome day the plan last reached the region, if it did."""
+        if self.plan.submitted_at is None:
+            return None
+        return calendar.to_rome(self.plan.submitted_at).date()
+
+    @property
     def is_late(self) -> bool:
         """Return whether a course started before the plan reached the region."""
         if self.first_course_on is None:
             return False
-        if self.plan.submitted_at is None:
-            return self.first_course_on <= calendar.today()
-        return self.first_course_on <= calendar.to_rome(self.plan.submitted_at).date()
+        return self.first_course_on <= (self.submitted_on or calendar.today())
 
 
 def plan_report_rows(*, plans: QuerySet[TrainingPlan]) -> list[PlanReportRow]:

@@ -357,6 +357,7 @@ class DisplaySerializer(serializers.Serializer):
         recalled_at = serializers.DateTimeField(allow_null=True)
         recall_count = serializers.IntegerField()
 
+    @extend_schema_serializer(component_name="DisplayCounter")
     class CounterSerializer(serializers.Serializer):
         counter = serializers.CharField(source="counter.name")
         counter_number = serializers.IntegerField(source="counter.number")

@@ -5,12 +5,12 @@ import io
 import pytest
 import time_machine
 
-from consulenza.apis import csv_cell
 from consulenza.models import Escalation
 from consulenza.services import backlog_flag, meeting_point_create
 from consulenza.tests.conftest import MONDAY, PENSIONER, STANDARD_LINES, Role, rome
 from consulenza.tests.factories import EscalationFactory
 from consulenza.tests.helpers import fill
+from frontoffice.common.exports import csv_cell
 from sedi.models import ServiceLine
 from sedi.services import staff_role_assign
 from sedi.tests.factories import BranchFactory, RegionFactory, UserFactory

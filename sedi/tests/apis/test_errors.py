@@ -1,4 +1,7 @@
+import os
+
 import pytest
+from django.core.management import call_command
 
 from sedi.tests.factories import BranchFactory, UserFactory
 
@@ -58,3 +61,22 @@ def test_docs_page_is_public(api_client):
 
     assert response.status_code == 200
     assert "swagger-ui" in response.content.decode()
+
+
+def test_schema_generates_without_warnings():
+    # A warning (two components with one name, a field without a type)
+    # means the published contract would be wrong.
+    call_command("spectacular", "--fail-on-warn", "--file", os.devnull)
+
+
+def test_schema_documents_the_training_endpoints(api_client):
+    paths = set(api_client.get("/api/schema/", {"format": "json"}).json()["paths"])
+
+    assert {
+        "/api/v1/branches/{branch}/qualifications/",
+        "/api/v1/reports/training-plans/",
+        "/api/v1/training-plans/",
+        "/api/v1/training-plans/{plan_id}/submit/",
+        "/api/v1/training-plans/{plan_id}/approve/",
+        "/api/v1/training-plans/{plan_id}/return/",
+    } <= paths
