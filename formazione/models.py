@@ -22,6 +22,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from frontoffice.common.dates import long_date
 from frontoffice.common.models import BaseModel
 
 
@@ -268,7 +269,10 @@ class Course(BaseModel):
         ):
             errors["starts_on"] = _(
                 "Il corso deve svolgersi nel periodo del piano (%(start)s–%(end)s)."
-            ) % {"start": plan.period_start, "end": plan.period_end}
+            ) % {
+                "start": long_date(plan.period_start),
+                "end": long_date(plan.period_end),
+            }
         if errors:
             raise ValidationError(errors)
 

@@ -33,7 +33,7 @@ from frontoffice.common.dates import long_date
 from frontoffice.common.exceptions import ApplicationError
 from sedi import calendar
 from sedi.models import Branch, ServiceLine, StaffRole
-from sedi.selectors import user_has_role_at
+from sedi.selectors import branch_list, user_has_role_at
 
 logger = logging.getLogger(__name__)
 Role = StaffRole.Role
@@ -474,12 +474,10 @@ def enrollment_attendance(
 
 def _require_director_of_operator(*, actor: User, operator: User) -> None:
     """Refuse unless ``actor`` directs a branch where ``operator`` is an operator."""
-    branches = Branch.objects.filter(
+    directed = branch_list(user=actor, roles=[Role.DIRECTOR])
+    if not directed.filter(
         staff_roles__user=operator, staff_roles__role=Role.OPERATOR
-    )
-    if not any(
-        user_has_role_at(user=actor, branch=b, roles=[Role.DIRECTOR]) for b in branches
-    ):
+    ).exists():
         raise PermissionDenied(Role.DIRECTOR)
 
 
