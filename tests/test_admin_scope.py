@@ -3,8 +3,10 @@
 import pytest
 from django.core.management import call_command
 
+from formazione.tests.factories import QualificationFactory
 from reception.services import protocol_register
-from sedi.models import Branch
+from sedi.models import Branch, StaffRole
+from sedi.services import staff_role_assign
 from sedi.tests.factories import UserFactory
 from sportelli.tests.factories import TicketFactory
 
@@ -31,6 +33,11 @@ def demo():
         ("/admin/sportelli/ticket/", "A077", "A088"),
         ("/admin/reception/protocolentry/", "Pratica del centro", "Pratica dell"),
         ("/admin/sedi/branch/", "Roma Centro", "Roma EUR"),
+        (
+            "/admin/formazione/course/",
+            "Affiancamento allo sportello",
+            "Il voucher: delega",
+        ),
     ],
 )
 def test_supervisor_sees_only_their_branch(client, demo, url, mine, theirs):
@@ -67,3 +74,17 @@ def test_superuser_sees_every_branch(admin_client, demo):
 
     assert "A077" in page
     assert "A088" in page
+
+
+def test_supervisor_sees_only_their_operators_qualifications(client, demo):
+    _centre, eur = demo
+    clerk = UserFactory.create(username="sportellista-eur")
+    staff_role_assign(user=clerk, role=StaffRole.Role.OPERATOR, branch=eur)
+    QualificationFactory.create(operator=clerk)
+    client.login(username="sala", password="prova-admin-66")
+
+    page = client.get("/admin/formazione/qualification/")
+
+    assert page.status_code == 200
+    assert page.context["cl"].result_count == 6  # operatore's six lines
+    assert "sportellista-eur" not in page.text
