@@ -49,7 +49,8 @@ static/vendor/.copied: node_modules/.installed
 	      node_modules/bootstrap-italia/dist/fonts node_modules/bootstrap-italia/dist/svg \
 	      static/vendor/bootstrap-italia/
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
-	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map \
+	   static/vendor/chartjs/
 	touch $@
 
 ## Italian voice clips of the hall display (Debian espeak-ng; not committed):
