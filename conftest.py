@@ -102,3 +102,28 @@ def api_client() -> APIClient:
 def concurrently() -> Callable[..., list[Any]]:
     """Give tests :func:`run_concurrently`."""
     return run_concurrently
+
+
+@pytest.fixture
+def mail_dir(tmp_path: Any) -> Any:
+    """Return an empty directory where a worker writes its e-mails."""
+    path = tmp_path / "mail"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def mail_worker(mail_dir: Any) -> Any:
+    """Start a real Celery worker on the test database; yield its queue.
+
+    Its e-mails land in ``mail_dir``; integration tests only (Redis).
+    """
+    from tests.worker import celery_worker, current_database_url
+
+    env = {
+        "DATABASE_URL": current_database_url(),
+        # Four slashes: django-environ drops the first of an absolute path.
+        "EMAIL_URL": f"filemail:///{mail_dir}",
+    }
+    with celery_worker(env=env) as queue:
+        yield queue

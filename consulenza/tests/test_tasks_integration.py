@@ -7,8 +7,6 @@ transactional, so the worker sees the data it sets up.
 """
 
 import datetime
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -22,28 +20,8 @@ from sedi import calendar
 from sedi.models import ServiceLine, StaffRole
 from sedi.services import catalogue_sync, staff_role_assign
 from sedi.tests.factories import BranchFactory, RegionFactory, UserFactory
-from tests.worker import celery_worker, current_database_url
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def mail_dir(tmp_path: Path) -> Path:
-    path = tmp_path / "mail"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
-def worker_queue(mail_dir: Path) -> Iterator[str]:
-    """Start a worker on the test database, writing e-mails to ``mail_dir``."""
-    env = {
-        "DATABASE_URL": current_database_url(),
-        # Four slashes: django-environ drops the first of an absolute path.
-        "EMAIL_URL": f"filemail:///{mail_dir}",
-    }
-    with celery_worker(env=env) as queue:
-        yield queue
 
 
 @pytest.fixture
@@ -70,18 +48,18 @@ def agenda():
     }
 
 
-def test_worker_runs_the_backlog_job_idempotently(worker_queue, agenda, mail_dir):
+def test_worker_runs_the_backlog_job_idempotently(mail_worker, agenda, mail_dir):
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
     today = calendar.today()
     fill(agenda["assicurato-pensionato"], today, today + datetime.timedelta(days=30))
 
-    first = backlog_flag.apply_async(queue=worker_queue).get(timeout=60)
+    first = backlog_flag.apply_async(queue=mail_worker).get(timeout=60)
     after_first = list(
         BacklogFlag.objects.order_by("pk").values_list(
             "line__code", "level", "flagged_since", "notified_at"
         )
     )
-    second = backlog_flag.apply_async(queue=worker_queue).get(timeout=60)
+    second = backlog_flag.apply_async(queue=mail_worker).get(timeout=60)
 
     flagged = BacklogFlag.objects.get(level="flagged")
     assert first == second == [flagged.pk]
@@ -106,7 +84,7 @@ def test_worker_runs_the_backlog_job_idempotently(worker_queue, agenda, mail_dir
     assert "cric@example.it" in messages[0].read_text()
 
 
-def test_worker_sends_tomorrows_reminders_once(worker_queue, agenda, mail_dir):
+def test_worker_sends_tomorrows_reminders_once(mail_worker, agenda, mail_dir):
     tomorrow = calendar.today() + datetime.timedelta(days=1)
     start = datetime.datetime.combine(tomorrow, datetime.time(14, 0), calendar.ROME)
     appointment = Appointment.objects.create(
@@ -120,8 +98,8 @@ def test_worker_sends_tomorrows_reminders_once(worker_queue, agenda, mail_dir):
         channel="ccm",
     )
 
-    first = appointment_reminders_send.apply_async(queue=worker_queue).get(timeout=60)
-    second = appointment_reminders_send.apply_async(queue=worker_queue).get(timeout=60)
+    first = appointment_reminders_send.apply_async(queue=mail_worker).get(timeout=60)
+    second = appointment_reminders_send.apply_async(queue=mail_worker).get(timeout=60)
 
     assert (first, second) == (1, 0)
     appointment.refresh_from_db()

@@ -5,8 +5,6 @@ a directory; it runs on the real clock, so the plan is set up from today.
 """
 
 import datetime
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -18,29 +16,11 @@ from sedi import calendar
 from sedi.models import StaffRole
 from sedi.services import catalogue_sync, staff_role_assign
 from sedi.tests.factories import BranchFactory, UserFactory
-from tests.worker import celery_worker, current_database_url
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def mail_dir(tmp_path: Path) -> Path:
-    path = tmp_path / "mail"
-    path.mkdir()
-    return path
-
-
-@pytest.fixture
-def worker_queue(mail_dir: Path) -> Iterator[str]:
-    env = {
-        "DATABASE_URL": current_database_url(),
-        "EMAIL_URL": f"filemail:///{mail_dir}",
-    }
-    with celery_worker(env=env) as queue:
-        yield queue
-
-
-def test_worker_reminds_an_unsent_plan_once(worker_queue, mail_dir):
+def test_worker_reminds_an_unsent_plan_once(mail_worker, mail_dir):
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
     catalogue_sync()
     branch = BranchFactory.create(code="roma-centro", name="Roma Centro")
@@ -54,8 +34,8 @@ def test_worker_reminds_an_unsent_plan_once(worker_queue, mail_dir):
     )
     CourseFactory.create(plan=plan, starts_on=today + datetime.timedelta(days=10))
 
-    first = plan_reminders_send.apply_async(queue=worker_queue).get(timeout=60)
-    second = plan_reminders_send.apply_async(queue=worker_queue).get(timeout=60)
+    first = plan_reminders_send.apply_async(queue=mail_worker).get(timeout=60)
+    second = plan_reminders_send.apply_async(queue=mail_worker).get(timeout=60)
 
     assert (first, second) == (1, 0)
     assert TrainingPlan.objects.get().reminder_sent_at is not None
