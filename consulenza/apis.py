@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 
 from consulenza import selectors, services
 from consulenza.models import Appointment, Channel, Escalation
-from frontoffice.common.api import request_user
+from frontoffice.common.api import BoundedDateField, request_user
 from frontoffice.common.exports import CSVRenderer, as_attachment
 from frontoffice.common.fiscal_code import fiscal_code_clean
 from frontoffice.common.pagination import Pagination
@@ -117,7 +117,7 @@ class SlotListApi(APIView):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             # ``from`` is a Python keyword: it cannot be declared above.
-            self.fields["from"] = serializers.DateField(required=False)
+            self.fields["from"] = BoundedDateField(required=False)
 
         def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
             today = calendar.today()
@@ -281,7 +281,7 @@ class AppointmentListApi(APIView):
     permission_classes = [IsStaff]
 
     class FilterSerializer(serializers.Serializer):
-        date = serializers.DateField(required=False)
+        date = BoundedDateField(required=False)
 
     @extend_schema(
         parameters=[OpenApiParameter("date", datetime.date)],

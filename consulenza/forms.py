@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from consulenza.models import Channel
+from frontoffice.common.api import DATE_MAX, DATE_MIN
 from frontoffice.common.fiscal_code import fiscal_code_clean
 
 
@@ -43,7 +44,7 @@ class BookingForm(forms.Form):
             start = datetime.datetime.fromisoformat(value)
         except ValueError:
             raise ValidationError(_("Orario non valido.")) from None
-        if start.tzinfo is None:
+        if start.tzinfo is None or not DATE_MIN <= start.date() <= DATE_MAX:
             raise ValidationError(_("Orario non valido."))
         return start
 

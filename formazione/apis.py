@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 
 from formazione import selectors, services
 from formazione.models import Course, Enrollment, Qualification, TrainingPlan
-from frontoffice.common.api import request_user
+from frontoffice.common.api import BoundedDateField, request_user
 from frontoffice.common.exports import CSVRenderer, as_attachment
 from frontoffice.common.pagination import Pagination
 from sedi.models import ServiceLine, StaffRole
@@ -139,8 +139,8 @@ class PlanListApi(APIView):
     class InputSerializer(serializers.Serializer):
         branch = serializers.SlugField(max_length=50)
         title = serializers.CharField(max_length=160)
-        period_start = serializers.DateField()
-        period_end = serializers.DateField()
+        period_start = BoundedDateField()
+        period_end = BoundedDateField()
 
     @extend_schema(parameters=PLAN_FILTERS, responses=PlanOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
@@ -181,8 +181,8 @@ class PlanDetailApi(APIView):
 
     class InputSerializer(ReasonSerializer):
         title = serializers.CharField(max_length=160, required=False)
-        period_start = serializers.DateField(required=False)
-        period_end = serializers.DateField(required=False)
+        period_start = BoundedDateField(required=False)
+        period_end = BoundedDateField(required=False)
 
     @extend_schema(responses=PlanDetailOutputSerializer)
     def get(self, request: Request, plan_id: int) -> Response:
@@ -258,8 +258,8 @@ class CourseInputSerializer(ReasonSerializer):
     topic = serializers.ChoiceField(choices=Course.Topic.choices)
     level = serializers.ChoiceField(choices=Course.Level.choices)
     mode = serializers.ChoiceField(choices=Course.Mode.choices)
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField()
+    starts_on = BoundedDateField()
+    ends_on = BoundedDateField()
     hours = serializers.DecimalField(
         max_digits=5, decimal_places=1, min_value=Decimal("0.5")
     )

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from frontoffice.common.api import request_user
+from frontoffice.common.api import BoundedDateField, request_user
 from frontoffice.common.fiscal_code import fiscal_code_mask
 from frontoffice.common.pagination import Pagination
 from reception import selectors, services
@@ -273,7 +273,7 @@ class ReceptionStatsApi(APIView):
     permission_classes = [role_required(*OVERSIGHT, Role.RECEPTION, Role.REGIONAL)]
 
     class FilterSerializer(serializers.Serializer):
-        date = serializers.DateField(required=False)
+        date = BoundedDateField(required=False)
 
     @extend_schema(parameters=[FilterSerializer], responses=StatsSerializer)
     def get(self, request: Request, branch: str) -> Response:

@@ -1,12 +1,18 @@
 """API plumbing shared by every app: the exception handler."""
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    PermissionDenied,
+    RequestDataTooBig,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -36,6 +42,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = exceptions.ParseError(_("Il corpo della richiesta è troppo grande."))
 
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -60,3 +68,23 @@ def request_user(request: Request) -> User:
     if not isinstance(user, User):
         raise exceptions.NotAuthenticated()
     return user
+
+
+# Far enough for any real date of this service, near enough that no date
+# arithmetic on it (a day after, a week of slots) can overflow.
+DATE_MIN = datetime.date(2000, 1, 1)
+DATE_MAX = datetime.date(2100, 12, 31)
+
+
+class BoundedDateField(serializers.DateField):
+    """A date between 2000 and 2100 (400 outside), for filters and inputs."""
+
+    default_error_messages = {
+        "out_of_range": _("La data deve essere compresa tra il 2000 e il 2100.")
+    }
+
+    def to_internal_value(self, value: Any) -> datetime.date:
+        day = super().to_internal_value(value)
+        if not DATE_MIN <= day <= DATE_MAX:
+            self.fail("out_of_range")
+        return day
