@@ -56,8 +56,14 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings: Any) -> None:
-    """Serve static files without the collectstatic manifest; hash fast."""
+    """Serve static files without the collectstatic manifest; hash fast.
+
+    The login limits are off, so that ``client.login`` works, and so is the
+    ticket issue rate; their own tests turn them on.
+    """
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.AXES_ENABLED = False
+    settings.TICKET_ISSUE_RATE = 0
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {

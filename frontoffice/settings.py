@@ -5,6 +5,7 @@ mode. ``DATABASE_URL`` switches to PostgreSQL, ``REDIS_URL`` turns on the
 Celery broker and the shared cache.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
     "frontoffice.common",
     "sedi",
     "formazione",
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: it turns a login refused for too many failures into a 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "frontoffice.urls"
@@ -167,6 +171,10 @@ CELERY_BEAT_SCHEDULE = {
 # oldest ordinary ticket goes next (0 turns the rule off).
 TICKET_PRIORITY_STREAK = env.int("TICKET_PRIORITY_STREAK", default=3)
 
+# Tickets one kiosk or reception desk may issue in a minute (0: no limit):
+# nobody can use up a line's 999 daily numbers.
+TICKET_ISSUE_RATE = env.int("TICKET_ISSUE_RATE", default=30)
+
 # Days allowed to answer a complaint registered at reception.
 COMPLAINT_REPLY_DAYS = env.int("COMPLAINT_REPLY_DAYS", default=30)
 
@@ -179,6 +187,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login limits (django-axes), on the login page and the token endpoint alike:
+# after LOGIN_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair waits LOGIN_COOLOFF_MINUTES. A username that does not
+# exist is counted the same way, so the answer tells nothing about it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "frontoffice.common.views.login_locked_out"
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -34,7 +34,7 @@ class AuthTokenApi(APIView):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        token = auth_token_obtain(**data.validated_data)
+        token = auth_token_obtain(request=request._request, **data.validated_data)
         return Response(self.OutputSerializer(token).data)
 
 

@@ -4,8 +4,10 @@ import datetime
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
@@ -107,17 +109,20 @@ def staff_role_assign(
     return staff_role
 
 
-def auth_token_obtain(*, username: str, password: str) -> Token:
+def auth_token_obtain(*, request: HttpRequest, username: str, password: str) -> Token:
     """Return the API token of the user with these credentials.
 
     Wrong credentials raise one message that does not say which part was
-    wrong.
+    wrong. ``request`` lets the login limits count failures by address.
     """
-    user = authenticate(username=username, password=password)
+    user = authenticate(request=request, username=username, password=password)
     if user is None or not user.is_active:
         raise ValidationError(
             _("Impossibile accedere con le credenziali fornite."),
             code="authorization",
         )
+    # A token is a login: the login limits reset their count, and the
+    # user's last login is recorded.
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
     token, _created = Token.objects.get_or_create(user=user)
     return token

@@ -39,6 +39,11 @@ def priority_streak_limit() -> int:
     return int(getattr(settings, "TICKET_PRIORITY_STREAK", 3))
 
 
+def ticket_issue_rate() -> int:
+    """Return how many tickets one kiosk or desk may issue a minute (0: no limit)."""
+    return int(getattr(settings, "TICKET_ISSUE_RATE", 30))
+
+
 def waiting_tickets(*, branch: Branch, line: ServiceLine, on: datetime.date):
     """Return the waiting tickets of a line on a day, in call order.
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from formazione.selectors import operator_is_qualified, qualified_line_ids
-from frontoffice.common.exceptions import ApplicationError
+from frontoffice.common.exceptions import ApplicationError, RateLimited
 from frontoffice.common.sequences import sequence_next
+from frontoffice.common.throttle import rate_allow
 from sedi import calendar
 from sedi.models import Branch, BranchLine, Service, ServiceLine, StaffRole
 from sedi.selectors import branch_lines_open, user_has_role_at
@@ -20,6 +21,7 @@ from sportelli.models import Counter, Shift, Ticket, TicketEvent, TicketSequence
 from sportelli.selectors import (
     priority_streak_limit,
     ticket_in_progress,
+    ticket_issue_rate,
     waiting_tickets,
 )
 
@@ -96,12 +98,25 @@ def ticket_issue(
 
     Tickets are issued Monday–Friday from 08:30 to 12:00 on the branch's
     open days (409 ``outside_hours``), only for a line open at the branch
-    (409 ``line_closed``). ``priority`` marks a legal priority (disability,
-    pregnancy, …) without recording which: that would be health data.
+    (409 ``line_closed``). One kiosk or desk issues at most
+    ``TICKET_ISSUE_RATE`` tickets a minute (429 ``too_many_tickets``), so
+    that no caller can use up a line's numbers. ``priority`` marks a
+    legal priority (disability, pregnancy, …) without recording which:
+    that would be health data.
     """
     now = timezone.now()
     on = calendar.to_rome(now).date()
     line = _line_by_code(line_code)
+    if issued_by is not None and not rate_allow(
+        key=f"ticket-issue:{issued_by.pk}", per_minute=ticket_issue_rate()
+    ):
+        raise RateLimited(
+            code="too_many_tickets",
+            detail=_(
+                "Troppi biglietti emessi in un minuto da questa postazione: "
+                "attendere qualche istante."
+            ),
+        )
     if not calendar.tickets_open_at(branch=branch, at=now):
         raise ApplicationError(
             code="outside_hours",

@@ -19,3 +19,9 @@ class ApplicationError(Exception):
         self.code = code
         self.detail = detail
         self.extra = extra or {}
+
+
+class RateLimited(ApplicationError):
+    """Too many requests from one caller: 429 with a ``code`` and a ``detail``."""
+
+    status_code = 429

@@ -1,4 +1,7 @@
-from django.http import HttpRequest, JsonResponse
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from frontoffice.common.services import health_report
 
@@ -7,3 +10,19 @@ def health(request: HttpRequest) -> JsonResponse:
     """Report database, cache and worker state; 503 when something is down."""
     report = health_report()
     return JsonResponse(report, status=200 if report["ok"] else 503)
+
+
+def login_locked_out(
+    request: HttpRequest, *args: object, **kwargs: object
+) -> HttpResponse:
+    """Answer a login refused after too many failures (429), page or API."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    detail = _(
+        "Troppi tentativi di accesso non riusciti: riprovi tra %(minutes)d minuti "
+        "o si rivolga al funzionario di sala."
+    ) % {"minutes": minutes}
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "too_many_attempts", "detail": detail}, status=429)
+    return render(
+        request, "registration/locked_out.html", {"detail": detail}, status=429
+    )

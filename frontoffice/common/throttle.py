@@ -1,0 +1,31 @@
+"""Per-caller rate limits in the shared cache (Redis in production).
+
+A fixed one-minute window per key: the first event of a window creates the
+counter (``add``), the others increment it atomically (``incr``), so that
+every web process counts against the same number.
+"""
+
+import time
+
+from django.core.cache import cache
+
+WINDOW_SECONDS = 60
+
+
+def rate_allow(*, key: str, per_minute: int) -> bool:
+    """Count one event for ``key``; return False once past ``per_minute``.
+
+    A limit of 0 or less turns the rule off.
+    """
+    if per_minute <= 0:
+        return True
+    window = int(time.time() // WINDOW_SECONDS)
+    slot = f"rate:{key}:{window}"
+    if cache.add(slot, 1, timeout=WINDOW_SECONDS * 2):
+        return True
+    try:
+        count = cache.incr(slot)
+    except ValueError:  # the slot expired between add and incr
+        cache.add(slot, 1, timeout=WINDOW_SECONDS * 2)
+        return True
+    return count <= per_minute
