@@ -50,7 +50,16 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     browser.clear_cookies()
     page = browser.new_page()
     page.set_default_timeout(15_000)
+    # A script or style the Content Security Policy blocks is a broken page.
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda message: blocked.append(message.text)
+        if "Content Security Policy" in message.text
+        else None,
+    )
     yield page
+    assert blocked == [], f"blocked by the Content Security Policy: {blocked}"
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
