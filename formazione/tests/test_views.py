@@ -853,3 +853,27 @@ def test_rota_query_count_does_not_grow_with_operators(
 
     assert response.status_code == 200
     assert response.text.count('data-testid="rota-') == 27
+
+
+# --- home links --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("username", "links"),
+    [
+        (
+            "direttore",
+            ["/formazione/roma-centro/piani/", "/formazione/roma-centro/abilitazioni/"],
+        ),
+        ("sala", ["/formazione/roma-centro/abilitazioni/"]),
+        ("operatore", ["/formazione/"]),
+        ("regione", ["/formazione/regione/"]),
+    ],
+)
+def test_home_links_each_role_to_its_training_pages(client, demo, username, links):
+    login(client, username)
+
+    page = client.get("/").text
+
+    for link in links:
+        assert f'href="{link}"' in page
