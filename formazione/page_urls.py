@@ -23,6 +23,11 @@ urlpatterns = [
     ),
     path("formazione/<slug:branch>/piani/<int:plan_id>/", views.plan, name="plan"),
     path(
+        "formazione/<slug:branch>/piani/<int:plan_id>/corso/",
+        views.plan_course_add,
+        name="plan-course-add",
+    ),
+    path(
         "formazione/<slug:branch>/piani/<int:plan_id>/<slug:action>/",
         views.plan_action,
         name="plan-action",

@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -46,6 +47,7 @@ DIRECTOR = (Role.DIRECTOR,)
 ROTA = (Role.FLOOR_SUPERVISOR, Role.DIRECTOR)
 REGIONAL = (Role.REGIONAL,)
 State = TrainingPlan.State
+NEW_COURSE_ID = "new-course-%s"
 # Ids are 64-bit integers: longer numbers are no id of ours.
 MAX_ID_DIGITS = 18
 
@@ -73,7 +75,7 @@ def _posted_id(request: HttpRequest, name: str) -> int:
     return int(value)
 
 
-def _valid(form: Any) -> Any:
+def _valid(form: forms.Form) -> dict[str, Any]:
     """Return the form's cleaned data, or raise its errors for an alert."""
     if not form.is_valid():
         raise ValidationError(form_errors_text(form))
@@ -197,15 +199,17 @@ def _course_initial(course: Course) -> dict[str, Any]:
     }
 
 
-@login_required
-@require_GET
-def plan(request: HttpRequest, branch: str, plan_id: int) -> HttpResponse:
-    """The plan editor: courses, participants, attendance, history, submit."""
-    obj = _plan(request, branch, plan_id)
-    staff = list(selectors.branch_staff_list(branch=obj.branch))
+def _editor(
+    request: HttpRequest,
+    plan: TrainingPlan,
+    *,
+    add_form: CourseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    staff = list(selectors.branch_staff_list(branch=plan.branch))
     line_choices = _line_choices()
     courses = []
-    for course in obj.courses.all():
+    for course in plan.courses.all():
         enrolled = {e.participant_id for e in course.enrollments.all()}
         courses.append(
             {
@@ -222,15 +226,59 @@ def plan(request: HttpRequest, branch: str, plan_id: int) -> HttpResponse:
         request,
         "formazione/plan.html",
         {
-            "branch": obj.branch,
-            "plan": obj,
+            "branch": plan.branch,
+            "plan": plan,
             "courses": courses,
-            "add_form": CourseForm(auto_id="new-course-%s", line_choices=line_choices),
-            "needs_reason": not obj.is_editable,
-            "can_submit": obj.state in (State.DRAFT, State.RETURNED),
+            "add_form": add_form
+            or CourseForm(auto_id=NEW_COURSE_ID, line_choices=line_choices),
+            "needs_reason": not plan.is_editable,
+            "can_submit": plan.state in (State.DRAFT, State.RETURNED),
             "today": calendar.today(),
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def plan(request: HttpRequest, branch: str, plan_id: int) -> HttpResponse:
+    """The plan editor: courses, participants, attendance, history, submit."""
+    return _editor(request, _plan(request, branch, plan_id))
+
+
+def _add_errors(form: CourseForm, exc: ValidationError) -> None:
+    """Put a service's field errors on the form's fields (others on the form)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+@require_POST
+def plan_course_add(request: HttpRequest, branch: str, plan_id: int) -> HttpResponse:
+    """Add a course to the plan; a refused course stays on the form with errors."""
+    obj = _plan(request, branch, plan_id)
+    form = CourseForm(request.POST, auto_id=NEW_COURSE_ID, line_choices=_line_choices())
+    if form.is_valid():
+        try:
+            course = services.course_add(
+                plan=obj,
+                actor=page_user(request),
+                line_codes=form.cleaned_data["lines"],
+                reason=form.cleaned_data["reason"],
+                **form.course_fields(),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Corso «%(course)s» aggiunto al piano.") % {"course": course.title},
+            )
+            return redirect("formazione-pages:plan", branch=branch, plan_id=obj.pk)
+    return _editor(request, obj, add_form=form, status=400)
 
 
 def _reason(request: HttpRequest) -> str:
@@ -255,19 +303,6 @@ def _plan_enrollment(request: HttpRequest, plan: TrainingPlan) -> Enrollment:
     if enrollment.course.plan_id != plan.pk:
         raise Http404(enrollment.pk)
     return enrollment
-
-
-def _course_add(request: HttpRequest, plan: TrainingPlan) -> str:
-    form = CourseForm(request.POST, line_choices=_line_choices())
-    data = _valid(form)
-    course = services.course_add(
-        plan=plan,
-        actor=page_user(request),
-        line_codes=data["lines"],
-        reason=data["reason"],
-        **form.course_fields(),
-    )
-    return _("Corso «%(course)s» aggiunto al piano.") % {"course": course.title}
 
 
 def _course_update(request: HttpRequest, plan: TrainingPlan) -> str:
@@ -344,7 +379,6 @@ def _submit(request: HttpRequest, plan: TrainingPlan) -> str:
 
 
 PLAN_ACTIONS: dict[str, Callable[[HttpRequest, TrainingPlan], str]] = {
-    "corso": _course_add,
     "corso-modifica": _course_update,
     "corso-rimuovi": _course_remove,
     "iscrivi": _enrollment_add,

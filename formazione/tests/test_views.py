@@ -374,40 +374,63 @@ def test_director_adds_a_course_with_the_lines_it_qualifies_for(client, demo, dr
     ]
 
 
+def field_error(page, field):
+    """Return the error shown under a field of the add-course form."""
+    found = re.search(
+        rf'<p id="new-course-{field}_error" class="text-danger small[^"]*">(.*?)</p>',
+        page,
+        flags=re.S,
+    )
+    return html.unescape(found.group(1)) if found else None
+
+
 @pytest.mark.parametrize(
-    ("changes", "message"),
+    ("changes", "field", "message"),
     [
-        ({"hours": "sei"}, "Ore: Inserisci un numero."),
+        ({"hours": "sei"}, "hours", "Inserisci un numero."),
         (
             {"hours": "0"},
-            "Ore: Assicurati che questo valore sia maggiore o uguale a 0.5.",
+            "hours",
+            "Assicurati che questo valore sia maggiore o uguale a 0.5.",
         ),
-        ({"starts_on": "2027-02-30"}, "Inizio: Inserisci una data valida."),
-        ({"topic": "magia"}, "Argomento: Scegli un'opzione valida."),
+        ({"starts_on": "2027-02-30"}, "starts_on", "Inserisci una data valida."),
+        (
+            {"topic": "magia"},
+            "topic",
+            "Scegli un'opzione valida. magia non è tra quelle disponibili.",
+        ),
         (
             {"lines": ["nessuna"]},
-            "Linee per cui abilita: Scegli un'opzione valida. nessuna non è tra "
-            "quelle disponibili.",
+            "lines",
+            "Scegli un'opzione valida. nessuna non è tra quelle disponibili.",
         ),
         (
             {"starts_on": "2028-01-01", "ends_on": "2028-01-01"},
-            "Il corso deve svolgersi nel periodo del piano",
+            "starts_on",
+            "Il corso deve svolgersi nel periodo del piano (2027-01-01–2027-04-01).",
         ),
     ],
 )
-def test_a_malformed_course_is_refused_with_an_alert(
-    client, demo, draft, changes, message
+def test_a_refused_course_stays_on_the_form_with_its_field_errors(
+    client, demo, draft, changes, field, message
 ):
     login(client, "direttore")
 
-    response = client.post(
-        plan_url(draft, "corso"), course_post(**changes), follow=True
-    )
+    response = client.post(plan_url(draft, "corso"), course_post(**changes))
 
-    assert response.status_code == 200
-    found = alerts(response.text, "danger")
-    assert len(found) == 1
-    assert found[0].startswith(message)
+    page = response.text
+    assert response.status_code == 400
+    assert alerts(page, "danger") == [
+        "Il corso non è stato aggiunto: correggere i campi segnalati."
+    ]
+    assert field_error(page, field) == message
+    if field != "lines":  # a fieldset of checkboxes
+        assert re.search(
+            rf'aria-invalid="true" aria-describedby="new-course-{field}_error"'
+            rf'[^>]* id="new-course-{field}"',
+            page,
+        )
+    assert 'value="La decertificazione"' in page  # what was typed stays
     assert draft.courses.count() == 1
 
 
@@ -415,12 +438,17 @@ def test_editing_a_sent_plan_needs_a_reason_and_reopens_it(client, demo):
     login(client, "direttore")
     plan = plan_of("roma-centro")
 
-    refused = client.post(plan_url(plan, "corso"), course_post(), follow=True)
+    refused = client.post(plan_url(plan, "corso"), course_post())
     plan.refresh_from_db()
-    assert alerts(refused.text, "danger") == [
+    assert refused.status_code == 400
+    assert field_error(refused.text, "reason") == (
         "Il piano è già stato inviato alla Direzione regionale: indicare il motivo "
         "della modifica."
-    ]
+    )
+    assert (
+        'aria-describedby="reason-needed new-course-reason_error" aria-invalid="true"'
+        in refused.text
+    )
     assert plan.state == State.SUBMITTED
     assert plan.courses.count() == 3
 
