@@ -327,3 +327,24 @@ def plan_report_rows(*, plans: QuerySet[TrainingPlan]) -> list[PlanReportRow]:
             )
         )
     return rows
+
+
+# --- Pages ------------------------------------------------------------------------
+
+
+def branch_operator_list(*, branch: Branch) -> QuerySet[User]:
+    """Return the active counter operators of ``branch``: the rows of the rota.
+
+    Those without any qualification are listed too: the rota shows who may
+    not staff a line yet.
+    """
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            staff_roles__branch=branch,
+            staff_roles__role=Role.OPERATOR,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )

@@ -8,6 +8,8 @@ import time_machine
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
+from formazione.models import TrainingPlan
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 MORNING = datetime.datetime(2026, 12, 2, 9, 0, tzinfo=ZoneInfo("Europe/Rome"))
@@ -51,12 +53,37 @@ def sign_in(page, base: str, username: str) -> None:
         ),
         ("operatore", ["/sportelli/roma-centro/", "/sportelli/roma-centro/1/"]),
         ("kiosk", ["/totem/roma-centro/"]),
+        (
+            "direttore",
+            [
+                "/formazione/roma-centro/piani/",
+                "/formazione/roma-centro/piani/{plan}/",
+                "/formazione/roma-centro/abilitazioni/",
+            ],
+        ),
+        ("sala", ["/formazione/roma-centro/abilitazioni/"]),
+        ("operatore-nuovo", ["/formazione/", "/sportelli/roma-centro/1/"]),
+        ("regione", ["/formazione/regione/", "/formazione/regione/{plan}/"]),
     ],
-    ids=["public", "reception", "operator", "kiosk"],
+    ids=[
+        "public",
+        "reception",
+        "operator",
+        "kiosk",
+        "director",
+        "supervisor",
+        "untrained-operator",
+        "region",
+    ],
 )
 def test_pages_have_no_wcag_aa_violations(page, demo, username, paths):
     if username:
         sign_in(page, demo, username)
+    # roma-centro's plan sent to the region: its editor asks a reason per edit.
+    plan = TrainingPlan.objects.get(
+        branch__code="roma-centro", state=TrainingPlan.State.SUBMITTED
+    )
+    paths = [path.format(plan=plan.pk) for path in paths]
 
     found = {path: violations(page, f"{demo}{path}") for path in paths}
 
