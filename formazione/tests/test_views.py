@@ -407,7 +407,7 @@ def field_error(page, field):
         (
             {"starts_on": "2028-01-01", "ends_on": "2028-01-01"},
             "starts_on",
-            "Il corso deve svolgersi nel periodo del piano (2027-01-01–2027-04-01).",
+            "Il corso deve svolgersi nel periodo del piano (1 gennaio 2027–1 aprile 2027).",
         ),
     ],
 )

@@ -54,9 +54,11 @@ def page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     blocked: list[str] = []
     page.on(
         "console",
-        lambda message: blocked.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            blocked.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     yield page
     assert blocked == [], f"blocked by the Content Security Policy: {blocked}"
