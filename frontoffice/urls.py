@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from frontoffice.common.views import health
+from frontoffice.common.views import health, liveness, readiness
 from sedi.views import home
 
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("formazione.page_urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("healthz", liveness, name="healthz"),
+    path("readyz", readiness, name="readyz"),
     path("api/v1/", include("sedi.urls")),
     path("api/v1/", include("sportelli.urls")),
     path("api/v1/", include("reception.urls")),

@@ -407,7 +407,8 @@ def field_error(page, field):
         (
             {"starts_on": "2028-01-01", "ends_on": "2028-01-01"},
             "starts_on",
-            "Il corso deve svolgersi nel periodo del piano (1 gennaio 2027–1 aprile 2027).",
+            "Il corso deve svolgersi nel periodo del piano "
+            "(1 gennaio 2027–1 aprile 2027).",
         ),
     ],
 )

@@ -25,20 +25,37 @@ def worker_heartbeat_get() -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def health_report() -> dict[str, object]:
-    """Return the state of the database, the cache and the background worker."""
-    report: dict[str, object] = {}
+def _database_state() -> str:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        report["database"] = "ok"
-    except Exception as exc:  # reported, not raised: this is the health page
-        report["database"] = f"error: {exc.__class__.__name__}"
+    except Exception as exc:  # reported, not raised: this is a health check
+        return f"error: {exc.__class__.__name__}"
+    return "ok"
+
+
+def _cache_state() -> str:
     try:
         cache.set("frontoffice:health", "1", timeout=10)
-        report["cache"] = "ok" if cache.get("frontoffice:health") == "1" else "error"
-    except Exception as exc:
-        report["cache"] = f"error: {exc.__class__.__name__}"
+        return "ok" if cache.get("frontoffice:health") == "1" else "error"
+    except Exception as exc:  # reported, not raised: this is a health check
+        return f"error: {exc.__class__.__name__}"
+
+
+def readiness_report() -> dict[str, object]:
+    """Return whether this process can serve: database and cache (the broker).
+
+    With ``REDIS_URL`` set the cache is Redis, the Celery broker too; a
+    load balancer stops sending requests while either is down.
+    """
+    report: dict[str, object] = {"database": _database_state(), "cache": _cache_state()}
+    report["ok"] = report["database"] == "ok" and report["cache"] == "ok"
+    return report
+
+
+def health_report() -> dict[str, object]:
+    """Return the state of the database, the cache and the background worker."""
+    report: dict[str, object] = {"database": _database_state(), "cache": _cache_state()}
     if settings.CELERY_TASK_ALWAYS_EAGER:
         report["worker"] = "eager"
     else:

@@ -3,7 +3,18 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from frontoffice.common.services import health_report
+from frontoffice.common.services import health_report, readiness_report
+
+
+def liveness(request: HttpRequest) -> JsonResponse:
+    """Answer 200 while the process runs (no database, no cache)."""
+    return JsonResponse({"ok": True})
+
+
+def readiness(request: HttpRequest) -> JsonResponse:
+    """Answer 200 when the database and the cache answer, else 503."""
+    report = readiness_report()
+    return JsonResponse(report, status=200 if report["ok"] else 503)
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -71,3 +71,32 @@ def test_heartbeat_task_records_the_time_it_ran():
     assert seen is not None
     assert seen.isoformat() == recorded
     assert before <= seen <= timezone.now()
+
+
+def test_healthz_answers_while_the_process_runs(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+
+    assert (response.status_code, response.json()) == (200, {"ok": True})
+
+
+def test_readyz_checks_the_database_and_the_cache(client):
+    response = client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok", "ok": True}
+
+
+def test_readyz_is_503_when_the_cache_is_down(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Nothing listens on port 1: the connection is refused at once.
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+    response = client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json()["cache"].startswith("error")
