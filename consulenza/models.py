@@ -99,6 +99,8 @@ class CitizenRequest(BaseModel):
         verbose_name=_("argomento"),
     )
     channel = models.CharField(_("canale"), max_length=16, choices=Channel.choices)
+    # Set when the retention job cleared the personal data above.
+    anonymised_at = models.DateTimeField(_("anonimizzato il"), null=True, blank=True)
 
     class Meta:
         abstract = True

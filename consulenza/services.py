@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from consulenza.tasks import appointment_confirmation_send as confirmation_task
 from frontoffice.common.dates import long_date
 from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.fiscal_code import fiscal_code_clean
+from frontoffice.common.retention import clear_in_batches, retention_cutoff
 from sedi import calendar
 from sedi.models import Branch, BranchLine, Service, ServiceLine, StaffRole
 
@@ -778,3 +779,69 @@ def backlog_flag_notify(*, flag: BacklogFlag) -> bool:
         )
         raise
     return True
+
+
+# --- Retention --------------------------------------------------------------
+
+ANONYMISED = "[anonimizzato]"
+
+
+def _citizen_cleared(now: datetime.datetime) -> dict[str, object]:
+    return {
+        "fiscal_code": "",
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+        "phone": "",
+        "anonymised_at": now,
+        "updated_at": now,
+    }
+
+
+def consultation_personal_data_anonymise(
+    *, now: datetime.datetime | None = None, dry_run: bool = False
+) -> dict[str, int]:
+    """Clear the citizens' data of appointments and escalations past retention.
+
+    Appointments that started, and escalations requested, before the
+    retention cutoff (``PERSONAL_DATA_RETENTION_DAYS``, 24 months by
+    default) lose codice fiscale, names and contacts; an appointment's
+    preparation notes and outcome are replaced too, keeping the record of
+    production (line, day, status). Idempotent: cleared rows are skipped.
+    Return how many rows of each kind were (or, with ``dry_run``, would
+    be) cleared.
+    """
+    cutoff = retention_cutoff(now=now)
+    appointments = Appointment.objects.filter(
+        start__lt=cutoff, anonymised_at__isnull=True
+    )
+    escalations = Escalation.objects.filter(
+        requested_at__lt=cutoff, anonymised_at__isnull=True
+    )
+
+    def appointment_values(at: datetime.datetime) -> dict[str, object]:
+        values = _citizen_cleared(at)
+        # Closed appointments must keep some notes and outcome (production).
+        values["preparation_notes"] = Case(
+            When(preparation_notes="", then=Value("")), default=Value(ANONYMISED)
+        )
+        values["outcome"] = Case(
+            When(outcome="", then=Value("")), default=Value(ANONYMISED)
+        )
+        return values
+
+    def escalation_values(at: datetime.datetime) -> dict[str, object]:
+        values = _citizen_cleared(at)
+        values["outcome"] = Case(
+            When(outcome="", then=Value("")), default=Value(ANONYMISED)
+        )
+        return values
+
+    return {
+        "appointments": clear_in_batches(
+            appointments, values=appointment_values, dry_run=dry_run
+        ),
+        "escalations": clear_in_batches(
+            escalations, values=escalation_values, dry_run=dry_run
+        ),
+    }

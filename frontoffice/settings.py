@@ -162,6 +162,12 @@ CELERY_BEAT_SCHEDULE = {
         # https://crontab.guru/#40_7_*_*_*
         "schedule": crontab(minute=40, hour=7),
     },
+    "personal-data-retention": {
+        "task": "reception.tasks.personal_data_anonymise",
+        # Daily at 04:10 Rome time, after the DST change hours; idempotent.
+        # https://crontab.guru/#10_4_*_*_*
+        "schedule": crontab(minute=10, hour=4),
+    },
     "worker-heartbeat": {
         "task": "frontoffice.common.tasks.worker_heartbeat",
         # https://crontab.guru/#*_*_*_*_*
@@ -176,6 +182,14 @@ TICKET_PRIORITY_STREAK = env.int("TICKET_PRIORITY_STREAK", default=3)
 # Tickets one kiosk or reception desk may issue in a minute (0: no limit):
 # nobody can use up a line's 999 daily numbers.
 TICKET_ISSUE_RATE = env.int("TICKET_ISSUE_RATE", default=30)
+
+# How long citizens' personal data (codice fiscale, names, contacts) are
+# kept after an appointment, an escalation or a protocol registration.
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=730)
+
+# Lifetime of an API token; a new one is issued at the next token login,
+# and signing out of the pages revokes it.
+API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=12)
 
 # Days allowed to answer a complaint registered at reception.
 COMPLAINT_REPLY_DAYS = env.int("COMPLAINT_REPLY_DAYS", default=30)
@@ -285,7 +299,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "frontoffice.common.auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from frontoffice.common.views import health, liveness, readiness
-from sedi.views import home
+from sedi.views import LogoutView, home
 
 urlpatterns = [
     path("", home, name="home"),
@@ -13,7 +13,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
-    path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
+    path("uscita/", LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sportelli.page_urls")),
     path("", include("reception.page_urls")),

@@ -178,6 +178,11 @@ class ProtocolEntry(BaseModel):
     )
     sender_first_name = models.CharField(_("nome"), max_length=100, blank=True)
     sender_last_name = models.CharField(_("cognome"), max_length=100, blank=True)
+    # Set when the retention job cleared the sender; number, date and
+    # subject stay.
+    sender_anonymised_at = models.DateTimeField(
+        _("mittente anonimizzato il"), null=True, blank=True
+    )
     annulled_at = models.DateTimeField(_("annullato il"), null=True, blank=True)
     annulled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -6,13 +6,20 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consulenza.models import Appointment, Channel, Escalation
-from consulenza.services import Citizen, appointment_book, appointment_check_in
+from consulenza.services import (
+    Citizen,
+    appointment_book,
+    appointment_check_in,
+    consultation_personal_data_anonymise,
+)
 from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.fiscal_code import fiscal_code_clean
+from frontoffice.common.retention import clear_in_batches, retention_cutoff
 from frontoffice.common.sequences import sequence_next
 from reception.models import Arrival, Form, ProtocolEntry, ProtocolSequence
 from sedi import calendar
@@ -291,3 +298,50 @@ def complaint_status_set(*, entry: ProtocolEntry, status: str) -> ProtocolEntry:
         fields.append("answered_at")
     entry.save(update_fields=fields)
     return entry
+
+
+# --- Retention --------------------------------------------------------------
+
+
+def protocol_senders_anonymise(
+    *, now: datetime.datetime | None = None, dry_run: bool = False
+) -> int:
+    """Clear the sender of protocol entries past retention; return how many.
+
+    Entries registered before the retention cutoff lose the sender's codice
+    fiscale and names; number, date, kind and subject stay, as the register
+    needs. A complaint still open keeps its sender until it is answered or
+    annulled. Idempotent: cleared entries are skipped.
+    """
+    entries = (
+        ProtocolEntry.objects.filter(
+            registered_at__lt=retention_cutoff(now=now),
+            sender_anonymised_at__isnull=True,
+        )
+        .exclude(sender_fiscal_code="", sender_first_name="", sender_last_name="")
+        .filter(
+            Q(kind=ProtocolEntry.Kind.DOCUMENT)
+            | Q(annulled_at__isnull=False)
+            | Q(complaint_status=ProtocolEntry.ComplaintStatus.ANSWERED)
+        )
+    )
+    return clear_in_batches(
+        entries,
+        values=lambda at: {
+            "sender_fiscal_code": "",
+            "sender_first_name": "",
+            "sender_last_name": "",
+            "sender_anonymised_at": at,
+            "updated_at": at,
+        },
+        dry_run=dry_run,
+    )
+
+
+def personal_data_anonymise(
+    *, now: datetime.datetime | None = None, dry_run: bool = False
+) -> dict[str, int]:
+    """Run the retention of every app holding citizens' data; return counts."""
+    counts = consultation_personal_data_anonymise(now=now, dry_run=dry_run)
+    counts["protocol_entries"] = protocol_senders_anonymise(now=now, dry_run=dry_run)
+    return counts

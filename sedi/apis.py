@@ -2,17 +2,18 @@
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from frontoffice.common.api import request_user
 from sedi import calendar
 from sedi.models import Branch
 from sedi.permissions import IsStaff
 from sedi.selectors import branch_get, branch_list_with_lines, line_list
-from sedi.services import auth_token_obtain
+from sedi.services import auth_token_obtain, auth_tokens_revoke
 
 
 class AuthTokenApi(APIView):
@@ -36,6 +37,15 @@ class AuthTokenApi(APIView):
         data.is_valid(raise_exception=True)
         token = auth_token_obtain(request=request._request, **data.validated_data)
         return Response(self.OutputSerializer(token).data)
+
+
+class AuthTokenRevokeApi(APIView):
+    """Revoke the caller's API token (sign out of the API)."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        auth_tokens_revoke(user=request_user(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class LineListApi(APIView):

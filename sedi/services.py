@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from frontoffice.common.auth import token_is_expired
 from sedi.catalogue import catalogue_load
 from sedi.models import Branch, BranchLine, Region, Service, ServiceLine, StaffRole
 
@@ -125,4 +126,13 @@ def auth_token_obtain(*, request: HttpRequest, username: str, password: str) -> 
     # user's last login is recorded.
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     token, _created = Token.objects.get_or_create(user=user)
+    if token_is_expired(token):
+        token.delete()
+        token = Token.objects.create(user=user)
     return token
+
+
+def auth_tokens_revoke(*, user: User) -> int:
+    """Delete ``user``'s API token (sign-out); return how many were deleted."""
+    deleted, _kinds = Token.objects.filter(user=user).delete()
+    return deleted

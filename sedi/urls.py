@@ -6,6 +6,11 @@ app_name = "sedi"
 
 urlpatterns = [
     path("auth/token/", apis.AuthTokenApi.as_view(), name="auth-token"),
+    path(
+        "auth/token/revoke/",
+        apis.AuthTokenRevokeApi.as_view(),
+        name="auth-token-revoke",
+    ),
     path("lines/", apis.LineListApi.as_view(), name="line-list"),
     path("branches/", apis.BranchListApi.as_view(), name="branch-list"),
     path(

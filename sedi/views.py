@@ -1,8 +1,11 @@
 """Pages of the organisation: the home page that sends each role to its work."""
 
 import datetime
+from typing import Any
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,6 +13,7 @@ from django.utils import timezone
 from sedi import calendar
 from sedi.models import StaffRole
 from sedi.selectors import branch_list, role_list
+from sedi.services import auth_tokens_revoke
 
 # How far ahead the home page lists closing days.
 CLOSURES_AHEAD_DAYS = 60
@@ -55,3 +59,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "closures_ahead_days": CLOSURES_AHEAD_DAYS,
         },
     )
+
+
+class LogoutView(auth_views.LogoutView):
+    """Sign out of the pages, and revoke the user's API token with it."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if isinstance(request.user, User):
+            auth_tokens_revoke(user=request.user)
+        return super().post(request, *args, **kwargs)
