@@ -33,6 +33,7 @@ from consulenza.tasks import appointment_confirmation_send as confirmation_task
 from frontoffice.common.dates import long_date
 from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.fiscal_code import fiscal_code_clean
+from frontoffice.common.queue import enqueue
 from frontoffice.common.retention import clear_in_batches, retention_cutoff
 from sedi import calendar
 from sedi.models import Branch, BranchLine, Service, ServiceLine, StaffRole
@@ -281,7 +282,7 @@ def appointment_book(
     if appointment.email:
         appointment_id = appointment.pk
         transaction.on_commit(
-            lambda: confirmation_task.delay(appointment_id=appointment_id)
+            lambda: enqueue(confirmation_task, appointment_id=appointment_id)
         )
     return appointment
 

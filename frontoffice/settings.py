@@ -135,6 +135,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TIMEZONE = "Europe/Rome"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that cannot reach the broker gives up quickly and runs the
+# task itself (frontoffice.common.queue.enqueue).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0}
 CELERY_BEAT_SCHEDULE = {
     "consultation-backlog-flag": {
         "task": "consulenza.tasks.backlog_flag",

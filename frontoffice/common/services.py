@@ -21,7 +21,10 @@ def worker_heartbeat_record(*, at: datetime | None = None) -> datetime:
 
 def worker_heartbeat_get() -> datetime | None:
     """Return when a worker last ran the heartbeat, or None if never seen."""
-    value = cache.get(HEARTBEAT_KEY)
+    try:
+        value = cache.get(HEARTBEAT_KEY)
+    except Exception:  # an unreachable cache reads as "never seen"
+        return None
     return datetime.fromisoformat(value) if value else None
 
 

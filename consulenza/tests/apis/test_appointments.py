@@ -38,7 +38,7 @@ def test_book_answers_201_with_the_appointment(
     monday, reception_client, point, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch("consulenza.services.confirmation_task.delay") as delay,
+        mock.patch("consulenza.services.confirmation_task.apply_async") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = reception_client.post(URL, _body(), format="json")
@@ -70,7 +70,9 @@ def test_book_answers_201_with_the_appointment(
         "outcome": "",
     }
     assert appointment.fiscal_code == FISCAL_CODE
-    delay.assert_called_once_with(appointment_id=appointment.pk)
+    delay.assert_called_once_with(
+        kwargs={"appointment_id": appointment.pk}, retry=False, ignore_result=True
+    )
 
 
 def test_book_with_start_takes_that_slot(monday, reception_client, point):

@@ -47,7 +47,7 @@ def test_book_without_start_takes_the_first_free_slot(
     AppointmentFactory.create(meeting_point=point, start=rome(2026, 3, 2, 13, 30))
 
     with (
-        mock.patch("consulenza.services.confirmation_task.delay") as delay,
+        mock.patch("consulenza.services.confirmation_task.apply_async") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         appointment = _book(branch, topic_code="pin-cittadino")
@@ -60,14 +60,16 @@ def test_book_without_start_takes_the_first_free_slot(
     assert appointment.fiscal_code == FISCAL_CODE
     assert appointment.topic is not None
     assert appointment.topic.code == "pin-cittadino"
-    delay.assert_called_once_with(appointment_id=appointment.pk)
+    delay.assert_called_once_with(
+        kwargs={"appointment_id": appointment.pk}, retry=False, ignore_result=True
+    )
 
 
 def test_book_without_email_enqueues_no_confirmation(
     monday, branch, point, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch("consulenza.services.confirmation_task.delay") as delay,
+        mock.patch("consulenza.services.confirmation_task.apply_async") as delay,
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         _book(branch, citizen=Citizen(FISCAL_CODE, "Mario", "Rossi"))
@@ -268,7 +270,7 @@ def test_book_when_only_day_31_is_free_is_escalated_to_the_cric(
     fill(point, datetime.date(2026, 3, 2), datetime.date(2026, 4, 1))
 
     with (
-        mock.patch("consulenza.services.confirmation_task.delay") as delay,
+        mock.patch("consulenza.services.confirmation_task.apply_async") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         escalation = _book(branch, topic_code="pin-cittadino", booked_by=receptionist)
