@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +116,17 @@ class Branch(BaseModel):
     )
     has_specialist_hubs = models.BooleanField(
         _("Poli Specialistici/Fondi Speciali presenti"), default=False
+    )
+    # The floor supervisor's staffing advice (Erlang C) keeps the mean wait
+    # of a new ticket under this many minutes.
+    target_wait_minutes = models.PositiveSmallIntegerField(
+        _("attesa obiettivo (minuti)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_(
+            "Attesa media entro cui il consiglio sugli sportelli da aprire "
+            "vuole tenere la coda."
+        ),
     )
     lines: models.ManyToManyField[ServiceLine, BranchLine] = models.ManyToManyField(
         ServiceLine,
