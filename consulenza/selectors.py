@@ -507,3 +507,14 @@ def escalation_get(
     if escalation is None:
         raise Http404
     return escalation
+
+
+def escalation_open_counts(*, branch: Branch) -> dict[int, int]:
+    """Return the branch's open CRIC escalations per line id. One query."""
+    rows = (
+        Escalation.objects.filter(branch=branch, status=Escalation.Status.OPEN)
+        .values("line_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["line_id"]: row["n"] for row in rows}

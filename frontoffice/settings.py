@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "sportelli",
     "consulenza",
     "reception",
+    "sala",
 ]
 
 MIDDLEWARE = [

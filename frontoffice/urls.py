@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("reception.page_urls")),
     path("", include("consulenza.page_urls")),
     path("", include("formazione.page_urls")),
+    path("", include("sala.page_urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("healthz", liveness, name="healthz"),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("api/v1/", include("reception.urls")),
     path("api/v1/", include("consulenza.urls")),
     path("api/v1/", include("formazione.urls")),
+    path("api/v1/", include("sala.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",

@@ -93,6 +93,15 @@ def branch_lines_open(*, branch: Branch, on: datetime.date) -> list[BranchLine]:
     ]
 
 
+def branch_line_list(*, branch: Branch) -> list[BranchLine]:
+    """Return every line the branch has or had, with its period."""
+    return list(
+        BranchLine.objects.filter(branch=branch)
+        .select_related("line")
+        .order_by("line__position")
+    )
+
+
 def branch_list_with_lines(
     *, user: AnyUser, roles: Iterable[str] | None = None
 ) -> QuerySet[Branch]:
@@ -104,6 +113,17 @@ def branch_list_with_lines(
                 "line__position"
             ),
         )
+    )
+
+
+def staff_list(*, branch: Branch, role: str) -> QuerySet[User]:
+    """Return the active users holding ``role`` at ``branch``, by name."""
+    return (
+        User.objects.filter(
+            is_active=True, staff_roles__branch=branch, staff_roles__role=role
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
     )
 
 

@@ -12,12 +12,13 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    Max,
     Min,
     Prefetch,
     Q,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, ExtractHour, RowNumber
 from django.http import Http404
 from django.utils import timezone
 
@@ -370,3 +371,122 @@ def display_data(*, branch: Branch) -> dict[str, Any]:
         "calls": list(last_calls(branch=branch, on=calendar.to_rome(now).date())),
         "counters": list(display_counters(branch=branch)),
     }
+
+
+# --- Figures for the floor supervisor's dashboard ----------------------------
+
+
+def _wait_duration():
+    return ExpressionWrapper(
+        F("called_at") - F("issued_at"), output_field=DurationField()
+    )
+
+
+def _minutes(value: datetime.timedelta | None) -> float | None:
+    return None if value is None else value.total_seconds() / 60
+
+
+@dataclass(frozen=True)
+class LineDayStats:
+    issued: int
+    served: int
+    # Mean of issue → call over the tickets called so far; None if none.
+    mean_wait_minutes: float | None
+
+
+def line_day_stats(*, branch: Branch, on: datetime.date) -> dict[int, LineDayStats]:
+    """Return, per line id, the day's tickets issued, served and mean wait.
+
+    The wait of a ticket runs from its issue to its call. One query.
+    """
+    rows = (
+        Ticket.objects.filter(branch=branch, issued_on=on)
+        .values("line_id")
+        .annotate(
+            issued=Count("pk"),
+            served=Count("pk", filter=Q(status=Ticket.Status.COMPLETED)),
+            mean_wait=Avg(_wait_duration(), filter=Q(called_at__isnull=False)),
+        )
+        .order_by()
+    )
+    return {
+        row["line_id"]: LineDayStats(
+            issued=row["issued"],
+            served=row["served"],
+            mean_wait_minutes=_minutes(row["mean_wait"]),
+        )
+        for row in rows
+    }
+
+
+def tickets_issued_between(
+    *, branch: Branch, windows: list[tuple[datetime.datetime, datetime.datetime]]
+) -> dict[tuple[int, datetime.date], int]:
+    """Return the tickets issued within any of ``windows``, per (line id, day).
+
+    Each window is ``[start, end)``. One query, whatever the windows.
+    """
+    if not windows:
+        return {}
+    within = Q()
+    for start, end in windows:
+        within |= Q(issued_at__gte=start, issued_at__lt=end)
+    rows = (
+        Ticket.objects.filter(within, branch=branch)
+        .values("line_id", "issued_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(row["line_id"], row["issued_on"]): row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class CounterActivity:
+    in_progress: bool
+    # The last call or close at the counter today, if any.
+    last_activity_at: datetime.datetime | None
+
+
+def counter_activity(
+    *, branch: Branch, on: datetime.date
+) -> dict[int, CounterActivity]:
+    """Return, per counter id, whether a ticket is in progress and when the
+    counter last called or closed a ticket on ``on``. One query."""
+    rows = (
+        Ticket.objects.filter(branch=branch, issued_on=on, counter__isnull=False)
+        .values("counter_id")
+        .annotate(
+            called=Count("pk", filter=Q(status=Ticket.Status.CALLED)),
+            last_called=Max("called_at"),
+            last_finished=Max("finished_at"),
+        )
+        .order_by()
+    )
+    result = {}
+    for row in rows:
+        stamps = [t for t in (row["last_called"], row["last_finished"]) if t]
+        result[row["counter_id"]] = CounterActivity(
+            in_progress=row["called"] > 0,
+            last_activity_at=max(stamps) if stamps else None,
+        )
+    return result
+
+
+def mean_wait_by_hour(*, branch: Branch, days: list[datetime.date]) -> dict[int, float]:
+    """Return the mean wait (minutes) of the tickets called, by hour of issue.
+
+    Hours are Rome local hours; the mean runs over every called ticket of
+    ``days`` together. One query.
+    """
+    if not days:
+        return {}
+    rows = (
+        Ticket.objects.filter(
+            branch=branch, issued_on__in=days, called_at__isnull=False
+        )
+        .annotate(hour=ExtractHour("issued_at", tzinfo=calendar.ROME))
+        .values("hour")
+        .annotate(mean_wait=Avg(_wait_duration()))
+        .order_by("hour")
+    )
+    return {row["hour"]: round(_minutes(row["mean_wait"]) or 0.0, 1) for row in rows}
