@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from formazione.tests.factories import qualify
 from sedi.models import ServiceLine, StaffRole
 from sedi.tests.factories import (
     BranchFactory,
@@ -80,7 +81,16 @@ def director(branch):
 
 @pytest.fixture
 def operator(branch):
-    return staff(branch, Role.OPERATOR, "operatore")
+    """An operator trained for every line."""
+    user = staff(branch, Role.OPERATOR, "operatore")
+    qualify(user)
+    return user
+
+
+@pytest.fixture
+def new_operator(branch):
+    """An operator not trained for any line yet."""
+    return staff(branch, Role.OPERATOR, "operatore-nuovo")
 
 
 @pytest.fixture

@@ -151,6 +151,26 @@ def test_the_supervisor_clones_a_counter_through_the_api(
     ) == [("clone_open", "Picco di pensionati"), ("clone_end", "Coda smaltita")]
 
 
+def test_an_untrained_operator_is_a_409(
+    api_client, branch, counters, new_operator, supervisor, morning
+):
+    api_client.force_authenticate(supervisor)
+
+    response = api_client.post(
+        reverse("sala:clone-create", kwargs={"branch": "roma-centro"}),
+        clone_payload(counters[1], new_operator),
+        format="json",
+    )
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "code": "not_qualified",
+        "detail": "L'operatore non ha ancora la formazione per la linea "
+        "«Linea Assicurato Pensionato».",
+    }
+    assert not Shift.objects.exists()
+
+
 @pytest.mark.parametrize("who", ["director", "regional", "operator", "receptionist"])
 def test_only_the_floor_supervisor_clones(
     api_client, branch, counters, operator, who, request, morning

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from formazione.tests.factories import qualify
 from frontoffice.common.exceptions import ApplicationError
 from sala import services
 from sala.models import CounterClone, SupervisorAction
@@ -53,10 +54,38 @@ def test_a_clone_opens_the_operators_shift_and_records_who_when_why(
     assert action.data == {"operator": "operatore", "ends_at": ELEVEN.isoformat()}
 
 
+def test_an_operator_not_trained_for_the_line_is_refused(
+    branch, counters, new_operator, supervisor, morning
+):
+    with pytest.raises(ApplicationError) as error:
+        clone(supervisor, branch, counters[0], new_operator)
+
+    assert error.value.code == "not_qualified"
+    assert not Shift.objects.exists()
+    assert not CounterClone.objects.exists()
+    assert not SupervisorAction.objects.exists()
+
+
+def test_training_for_another_line_does_not_qualify(
+    branch, counters, new_operator, supervisor, morning
+):
+    qualify(new_operator, "socio-sanitari")
+
+    with pytest.raises(ApplicationError) as error:
+        clone(supervisor, branch, counters[0], new_operator)
+    made = clone(
+        supervisor, branch, counters[0], new_operator, line_code="socio-sanitari"
+    )
+
+    assert error.value.code == "not_qualified"
+    assert made.shift.line.code == "socio-sanitari"
+
+
 def test_the_operator_must_work_at_the_branch(
     branch, other_branch, counters, supervisor, morning
 ):
     stranger = staff(other_branch, Role.OPERATOR, "eur")
+    qualify(stranger)
 
     with pytest.raises(ValidationError) as error:
         clone(supervisor, branch, counters[0], stranger)

@@ -113,3 +113,31 @@ def test_a_refused_action_shows_an_alert_not_an_error(
     assert response.status_code == 200
     assert "Valore non valido." in response.content.decode()
     assert not CounterClone.objects.exists()
+
+
+def test_the_admin_shows_the_action_log_read_only(
+    client, branch, counters, operator, supervisor, morning
+):
+    from django.contrib.auth.models import Group
+
+    from sala.demo import SUPERVISOR_PERMISSIONS
+    from sedi.demo import SUPERVISOR_GROUP, supervisor_group_grant
+
+    client.force_login(supervisor)
+    clone_url = "/sala/roma-centro/clona/"
+    client.post(
+        clone_url,
+        {"line": "assicurato-pensionato", "counter": counters[1].pk,
+         "operator": operator.pk, "ends_at": "11:00", "reason": "Picco"},
+    )  # fmt: skip
+    supervisor_group_grant(app_label="sala", codenames=SUPERVISOR_PERMISSIONS)
+    supervisor.groups.add(Group.objects.get(name=SUPERVISOR_GROUP))
+    supervisor.is_staff = True
+    supervisor.save()
+
+    listing = client.get("/admin/sala/supervisoraction/")
+    adding = client.get("/admin/sala/counterclone/add/")
+
+    assert listing.status_code == 200
+    assert "Picco" in listing.content.decode()
+    assert adding.status_code == 403

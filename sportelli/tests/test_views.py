@@ -134,7 +134,9 @@ def test_closed_desk_offers_the_lines_open_at_the_branch(client, counter):
     assert "Lo sportello è chiuso" in page
     select = re.search(r'<select id="desk-line".*?</select>', page, flags=re.S)
     assert select is not None
-    assert select.group().count("<option") == 6  # roma-centro has every line
+    # roma-centro has every line; Indebiti only in its dated peak period.
+    assert select.group().count("<option") == 5
+    assert 'value="indebiti"' not in select.group()
     assert '<label for="desk-line">Linea da servire</label>' in page
 
 
@@ -324,7 +326,9 @@ def test_kiosk_shows_a_button_per_open_line_and_the_priority_option(client, demo
 
     page = client.get("/totem/roma-centro/").text
 
-    assert page.count('name="line" value="') == 6
+    # Every line of roma-centro but Indebiti, outside its peak period.
+    assert page.count('name="line" value="') == 5
+    assert 'value="indebiti"' not in page
     assert "Ho diritto a precedenza (disabilità, gravidanza, …)" in page
     assert '<label for="kiosk-priority">' in page
     # The first four services of the line, and a sign that more exist.
