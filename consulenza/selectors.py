@@ -518,3 +518,59 @@ def escalation_open_counts(*, branch: Branch) -> dict[int, int]:
         .order_by()
     )
     return {row["line_id"]: row["n"] for row in rows}
+
+
+def request_counts_by_week(
+    *, branch: Branch, weeks: int, now: datetime.datetime | None = None
+) -> dict[int, list[int]]:
+    """Return the branch's requests per line id in each of the last ``weeks``.
+
+    Oldest week first; a week is seven days ending at ``now``. A request
+    is an appointment booked (not cancelled) or one turned away to the
+    CRIC, as in the backlog job. Two queries, whatever the appointments.
+    """
+    now = now or timezone.now()
+    bounds = [
+        (
+            now - datetime.timedelta(weeks=weeks - k),
+            now - datetime.timedelta(weeks=weeks - k - 1),
+        )
+        for k in range(weeks)
+    ]
+    counts: dict[int, list[int]] = defaultdict(lambda: [0] * weeks)
+    booked = (
+        Appointment.objects.filter(
+            meeting_point__branch=branch, created_at__gte=bounds[0][0]
+        )
+        .exclude(status=Appointment.Status.CANCELLED)
+        .values("meeting_point__line_id")
+        .annotate(
+            **{
+                f"w{k}": Count(
+                    "pk", filter=Q(created_at__gte=start, created_at__lt=end)
+                )
+                for k, (start, end) in enumerate(bounds)
+            }
+        )
+        .order_by()
+    )
+    for row in booked:
+        for k in range(weeks):
+            counts[row["meeting_point__line_id"]][k] += row[f"w{k}"]
+    escalated = (
+        Escalation.objects.filter(branch=branch, requested_at__gte=bounds[0][0])
+        .values("line_id")
+        .annotate(
+            **{
+                f"w{k}": Count(
+                    "pk", filter=Q(requested_at__gte=start, requested_at__lt=end)
+                )
+                for k, (start, end) in enumerate(bounds)
+            }
+        )
+        .order_by()
+    )
+    for row in escalated:
+        for k in range(weeks):
+            counts[row["line_id"]][k] += row[f"w{k}"]
+    return dict(counts)

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consulenza import selectors as agenda
+from frontoffice.common.dates import long_date
 from reception import selectors as reception
-from sala import erlang
+from sala import erlang, forecast
 from sala.models import CounterClone, SupervisorAction
 from sedi import calendar
 from sedi.models import Branch, ServiceLine, StaffRole
@@ -39,6 +40,8 @@ HISTORY_WEEKS = 4
 # reported as idle.
 IDLE_MINUTES = 3
 LAST_CALLS_SHOWN = 8
+# The backlog forecast reads this many past weeks of requests.
+FORECAST_WEEKS = 4
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,11 @@ class AgendaRow:
     meeting_points: int
     recommended_meeting_points: int
     open_escalations: int
+    # When the first free slot is expected to pass 30 days (None: not
+    # within the forecast), and the meeting points that would prevent it.
+    passes_limit_on: datetime.date | None = None
+    forecast_warn: bool = False
+    meeting_points_needed: int | None = None
 
 
 @dataclass
@@ -257,22 +265,74 @@ def _counter_rows(
     return rows
 
 
+def _weekly_capacity_per_point(
+    *, branch: Branch, points: list[Any], today: datetime.date
+) -> float:
+    """Return the slots a week one of ``points`` offers, over the next 4 weeks."""
+    if not points:
+        return 0.0
+    days = sum(
+        1
+        for offset in range(1, FORECAST_WEEKS * 7 + 1)
+        if calendar.consultation_day(
+            branch=branch, day=today + datetime.timedelta(days=offset)
+        )
+    )
+    slots = sum(
+        len(agenda.day_slot_starts(slot_minutes=point.slot_minutes, day=today))
+        for point in points
+    )
+    return slots / len(points) * days / FORECAST_WEEKS
+
+
 def _agenda_rows(*, branch: Branch, now: datetime.datetime) -> list[AgendaRow]:
+    today = calendar.today(now=now)
     escalations = agenda.escalation_open_counts(branch=branch)
-    return [
-        AgendaRow(
-            line=row.line,
-            first_free_slot=row.first_free_slot,
-            backlog_days=row.backlog_days,
-            level=row.level,
-            meeting_points=row.meeting_points,
-            recommended_meeting_points=row.recommended_meeting_points,
-            open_escalations=escalations.get(row.line.pk, 0),
+    requests = agenda.request_counts_by_week(
+        branch=branch, weeks=FORECAST_WEEKS, now=now
+    )
+    points_by_line: dict[int, list[Any]] = defaultdict(list)
+    for point in agenda.meeting_point_list(
+        branch=branch, valid_from=today, valid_to=today
+    ):
+        points_by_line[point.line_id].append(point)
+    rows = []
+    for row in agenda.backlog_rows(
+        branches=Branch.objects.filter(pk=branch.pk), now=now
+    ):
+        points = points_by_line.get(row.line.pk, [])
+        prediction = forecast.backlog_forecast(
+            backlog_days=(
+                row.backlog_days
+                if row.backlog_days is not None
+                else forecast.LIMIT_DAYS + 1
+            ),
+            weekly_requests=requests.get(row.line.pk, [0] * FORECAST_WEEKS),
+            weekly_capacity_per_point=_weekly_capacity_per_point(
+                branch=branch, points=points, today=today
+            ),
+            meeting_points=len(points),
         )
-        for row in agenda.backlog_rows(
-            branches=Branch.objects.filter(pk=branch.pk), now=now
+        passes = prediction.passes_in_days
+        rows.append(
+            AgendaRow(
+                line=row.line,
+                first_free_slot=row.first_free_slot,
+                backlog_days=row.backlog_days,
+                level=row.level,
+                meeting_points=row.meeting_points,
+                recommended_meeting_points=row.recommended_meeting_points,
+                open_escalations=escalations.get(row.line.pk, 0),
+                passes_limit_on=(
+                    today + datetime.timedelta(days=passes)
+                    if passes is not None
+                    else None
+                ),
+                forecast_warn=prediction.warn,
+                meeting_points_needed=prediction.meeting_points_needed,
+            )
         )
-    ]
+    return rows
 
 
 def _alerts(
@@ -382,6 +442,26 @@ def _alerts(
             )
         )
     for agenda_row in agenda_rows:
+        if (
+            agenda_row.forecast_warn
+            and agenda_row.level != "flagged"
+            and agenda_row.passes_limit_on is not None
+        ):
+            detail = _(
+                "Agenda «%(line)s»: il primo posto libero supererà i 30 giorni "
+                "tra %(days)d giorni (%(day)s)."
+            ) % {
+                "line": agenda_row.line.name,
+                "days": (agenda_row.passes_limit_on - calendar.today(now=now)).days,
+                "day": long_date(agenda_row.passes_limit_on),
+            }
+            if agenda_row.meeting_points_needed is not None:
+                detail += " " + _("Con %(n)d punti di incontro non accadrebbe.") % {
+                    "n": agenda_row.meeting_points_needed
+                }
+            alerts.append(
+                Alert(code="backlog_forecast", line=agenda_row.line, detail=detail)
+            )
         if agenda_row.level == "flagged":
             if agenda_row.backlog_days is None:
                 wait = _("nessun posto libero nell'orizzonte di calcolo")

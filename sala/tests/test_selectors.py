@@ -4,7 +4,11 @@ import secrets
 import pytest
 import time_machine
 
-from consulenza.tests.factories import MeetingPointFactory
+from consulenza.tests.factories import (
+    AppointmentFactory,
+    EscalationFactory,
+    MeetingPointFactory,
+)
 from sala import erlang
 from sala.selectors import arrival_rates, dashboard_get
 from sala.tests.conftest import MORNING, ROME
@@ -296,8 +300,55 @@ def test_the_dashboard_query_count_does_not_grow_with_tickets(
         )
     Ticket.objects.bulk_create(rows)
 
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(31):
         dashboard = dashboard_get(branch=branch)
 
     assert sum(row.issued_today for row in dashboard.lines) == 2000
     assert len(dashboard.last_calls) == 8
+
+
+def test_a_line_heading_past_30_days_is_forecast_two_weeks_ahead(branch, morning):
+    line = ServiceLine.objects.get(code=PENSIONER)
+    point = MeetingPointFactory.create(
+        branch=branch, line=line, opened_on=datetime.date(2026, 1, 1)
+    )
+    # Every slot up to Monday 21 December is booked (8 December is a
+    # holiday): the first free slot is Tuesday 22, 20 days ahead.
+    days = [datetime.date(2026, 12, d) for d in (2, 3, 7, 9, 10, 14, 15, 16, 17, 21)]
+    starts = [
+        datetime.datetime.combine(day, datetime.time(13, 30), ROME)
+        + datetime.timedelta(minutes=30 * k)
+        for day in days
+        for k in range(4)
+    ]
+    # 32 requests in each of the last four weeks: 10 booked, 22 sent to
+    # the CRIC.
+    for n, start in enumerate(starts):
+        AppointmentFactory.create(
+            meeting_point=point,
+            start=start,
+            created_at=MORNING - datetime.timedelta(days=7 * (n % 4) + 1),
+        )
+    for n in range(88):
+        EscalationFactory.create(
+            branch=branch,
+            line=line,
+            requested_at=MORNING - datetime.timedelta(days=7 * (n % 4) + 2),
+        )
+
+    dashboard = dashboard_get(branch=branch)
+
+    row = next(r for r in dashboard.agenda if r.line.code == PENSIONER)
+    assert row.backlog_days == 20
+    assert row.open_escalations == 88
+    # 15 consultation days in the next four weeks: 15 slots a week against
+    # 32 requests; +1.13 days of wait a day passes 30 on the 9th day.
+    assert row.passes_limit_on == datetime.date(2026, 12, 11)
+    assert row.forecast_warn is True
+    # Two points give 30 slots a week: 28 days after 120, never past 30.
+    assert row.meeting_points_needed == 2
+    assert [a.detail for a in codes(dashboard, "backlog_forecast")] == [
+        "Agenda «Linea Assicurato Pensionato»: il primo posto libero supererà "
+        "i 30 giorni tra 9 giorni (11 dicembre 2026). Con 2 punti di incontro "
+        "non accadrebbe."
+    ]
