@@ -25,6 +25,23 @@ def catalogue_sync() -> int:
     return catalogue_load(ServiceLine, Service)
 
 
+def branch_line_validate(*, branch: Branch, line: ServiceLine) -> None:
+    """Raise ValidationError unless ``line`` may be present at ``branch``.
+
+    Poli Specialistici/Fondi Speciali exist only where the branch has them
+    (guideline §2.6).
+    """
+    if line.kind == ServiceLine.Kind.SPECIALIST and not branch.has_specialist_hubs:
+        raise ValidationError(
+            {
+                "line": _(
+                    "La linea Poli Specialistici/Fondi Speciali è prevista solo "
+                    "nelle sedi dove i poli sono presenti."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def branch_line_open(
     *,
@@ -39,15 +56,7 @@ def branch_line_open(
     (guideline §2.6); an existing line gets its period replaced, which is how
     the overpayments line (§2.5) is reopened for a new peak period.
     """
-    if line.kind == ServiceLine.Kind.SPECIALIST and not branch.has_specialist_hubs:
-        raise ValidationError(
-            {
-                "line": _(
-                    "La linea Poli Specialistici/Fondi Speciali è prevista solo "
-                    "nelle sedi dove i poli sono presenti."
-                )
-            }
-        )
+    branch_line_validate(branch=branch, line=line)
     branch_line = BranchLine.objects.select_for_update().filter(
         branch=branch, line=line
     ).first() or BranchLine(branch=branch, line=line)
