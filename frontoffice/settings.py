@@ -173,6 +173,13 @@ CELERY_BEAT_SCHEDULE = {
         # https://crontab.guru/#10_4_*_*_*
         "schedule": crontab(minute=10, hour=4),
     },
+    "hall-clones-expire": {
+        "task": "sala.tasks.counter_clones_expire",
+        # Cloned counters end at the time the floor supervisor set: every
+        # 5 minutes of the counters' morning, Mon–Fri (Rome time).
+        # https://crontab.guru/#*/5_8-12_*_*_1-5
+        "schedule": crontab(minute="*/5", hour="8-12", day_of_week="1-5"),
+    },
     "worker-heartbeat": {
         "task": "frontoffice.common.tasks.worker_heartbeat",
         # https://crontab.guru/#*_*_*_*_*

@@ -372,3 +372,56 @@ def meeting_point_open(
         meeting_point=point.pk,
     )
     return point
+
+
+# Clones ended per run of the expiry job.
+EXPIRE_BATCH = 100
+
+
+def counter_clones_expire(*, now: datetime.datetime | None = None) -> int:
+    """End every live clone whose window has passed; return how many ended.
+
+    Its shift closes as the supervisor who ordered it asked, under their
+    name; a counter still serving a ticket is left for the next run, and
+    so is one the supervisor may no longer close. Idempotent: each clone
+    is claimed under a row lock and ends once; a second run ends nothing.
+    """
+    now = now or timezone.now()
+    due = list(
+        CounterClone.objects.filter(ended_at__isnull=True, ends_at__lte=now)
+        .order_by("ends_at", "pk")
+        .values_list("pk", flat=True)[:EXPIRE_BATCH]
+    )
+    ended = 0
+    for clone_id in due:
+        with transaction.atomic():
+            clone = (
+                CounterClone.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("branch", "counter", "line", "requested_by")
+                .filter(pk=clone_id, ended_at__isnull=True)
+                .first()
+            )
+            if clone is None:
+                continue
+            if Shift.objects.filter(pk=clone.shift_id, closed_at__isnull=True).exists():
+                try:
+                    with transaction.atomic():
+                        counter_services.shift_close(
+                            counter=clone.counter, actor=clone.requested_by
+                        )
+                except ApplicationError:
+                    continue
+            clone.ended_at, clone.ended_by = now, clone.requested_by
+            clone.save(update_fields=["ended_at", "ended_by", "updated_at"])
+            _record(
+                branch=clone.branch,
+                kind=SupervisorAction.Kind.CLONE_END,
+                actor=clone.requested_by,
+                at=now,
+                reason=_("Fine della finestra disposta"),
+                line=clone.line,
+                counter=clone.counter,
+                automatic=True,
+            )
+            ended += 1
+    return ended

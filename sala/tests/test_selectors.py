@@ -352,3 +352,29 @@ def test_a_line_heading_past_30_days_is_forecast_two_weeks_ahead(branch, morning
         "i 30 giorni tra 9 giorni (11 dicembre 2026). Con 2 punti di incontro "
         "non accadrebbe."
     ]
+
+
+def test_a_clone_past_its_window_is_an_alert(
+    branch, counters, operator, supervisor, morning
+):
+    from sala.services import counter_clone
+
+    counter_clone(
+        actor=supervisor,
+        branch=branch,
+        counter=counters[1],
+        line_code=PENSIONER,
+        operator=operator,
+        ends_at=at(11, 0),
+        reason="Picco",
+    )
+
+    before = dashboard_get(branch=branch)
+    morning.move_to(at(11, 5))
+    after = dashboard_get(branch=branch)
+
+    assert before.counters[1].clone is not None
+    assert codes(before, "clone_expired") == []
+    assert [a.detail for a in codes(after, "clone_expired")] == [
+        "Sportello 2 era clonato fino alle 11:00: chiuderlo o prolungarlo."
+    ]

@@ -297,3 +297,87 @@ def test_closing_a_line_not_open_is_refused(branch, supervisor, morning):
 
     assert error.value.code == "line_closed"
     assert not SupervisorAction.objects.exists()
+
+
+def test_a_supervisor_of_another_branch_cannot_touch_these_counters(
+    branch, other_branch, counters, operator, morning
+):
+    ShiftFactory.create(counter=counters[0], operator=operator)
+    stranger = staff(other_branch, Role.FLOOR_SUPERVISOR, "sala-eur")
+
+    with pytest.raises(PermissionDenied):
+        services.counter_pause(actor=stranger, counter=counters[0], reason="Pausa")
+    with pytest.raises(PermissionDenied):
+        services.counter_close(actor=stranger, counter=counters[0], reason="Chiuso")
+
+    shift = Shift.objects.get()
+    assert (shift.paused_at, shift.closed_at) == (None, None)
+    assert not SupervisorAction.objects.exists()
+
+
+def test_a_meeting_point_opens_from_today_and_is_recorded(branch, director, morning):
+    point = services.meeting_point_open(
+        actor=director, branch=branch, line_code="socio-sanitari", reason="Attesa"
+    )
+
+    assert (point.line.code, point.opened_on) == (
+        "socio-sanitari",
+        datetime.date(2026, 12, 2),
+    )
+    action = SupervisorAction.objects.get()
+    assert (action.kind, action.actor, action.data) == (
+        "meeting_point_open",
+        director,
+        {"meeting_point": point.pk},
+    )
+
+
+def test_clones_past_their_window_end_once(
+    branch, counters, operator, supervisor, morning
+):
+    other = staff(branch, Role.OPERATOR, "operatrice")
+    qualify(other)
+    due = clone(supervisor, branch, counters[0], operator)
+    later = clone(
+        supervisor,
+        branch,
+        counters[1],
+        other,
+        ends_at=datetime.datetime(2026, 12, 2, 12, 0, tzinfo=ROME),
+    )
+    at_eleven = datetime.datetime(2026, 12, 2, 11, 0, tzinfo=ROME)
+
+    assert services.counter_clones_expire(now=at_eleven) == 1
+    assert services.counter_clones_expire(now=at_eleven) == 0
+
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert (due.ended_at, due.ended_by) == (at_eleven, supervisor)
+    assert due.shift.closed_by == supervisor
+    assert later.ended_at is None
+    assert later.shift.closed_at is None
+    action = SupervisorAction.objects.get(kind="clone_end")
+    assert (action.actor, action.reason, action.data) == (
+        supervisor,
+        "Fine della finestra disposta",
+        {"automatic": True},
+    )
+
+
+def test_a_clone_serving_a_ticket_waits_for_the_next_run(
+    branch, counters, operator, supervisor, morning
+):
+    made = clone(supervisor, branch, counters[0], operator)
+    TicketFactory.create(
+        branch=branch,
+        status=Ticket.Status.CALLED,
+        counter=counters[0],
+        shift=made.shift,
+        called_at=MORNING,
+    )
+
+    assert services.counter_clones_expire(now=ELEVEN) == 0
+
+    made.refresh_from_db()
+    assert made.ended_at is None
+    assert made.shift.closed_at is None

@@ -141,3 +141,14 @@ def test_the_admin_shows_the_action_log_read_only(
     assert listing.status_code == 200
     assert "Picco" in listing.content.decode()
     assert adding.status_code == 403
+
+
+def test_the_admin_index_links_the_dashboard(client, branch, supervisor):
+    supervisor.is_staff = True
+    supervisor.save()
+    client.force_login(supervisor)
+
+    response = client.get("/admin/")
+
+    assert response.status_code == 200
+    assert 'href="/sala/roma-centro/"' in response.content.decode()

@@ -1,0 +1,11 @@
+"""Celery entry points of the hall: thin, each calls one service."""
+
+from celery import shared_task
+
+
+@shared_task
+def counter_clones_expire() -> int:
+    """End the cloned counters whose window has passed."""
+    from sala import services
+
+    return services.counter_clones_expire()
