@@ -1,12 +1,14 @@
 """The floor supervisor's dashboard in the browser: live updates and axe."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from playwright.sync_api import expect
 from rest_framework.authtoken.models import Token
 
 from sedi import calendar
@@ -51,11 +53,7 @@ def test_a_kiosk_ticket_appears_on_the_open_dashboard_without_reload(page, demo)
     assert issued.status == 201
     assert issued.json()["number"] == "A001"
 
-    page.wait_for_function(
-        "document.querySelector('[data-testid=waiting-assicurato-pensionato]')"
-        ".innerText.trim().startsWith('1')",
-        timeout=30_000,
-    )
+    expect(waiting).to_have_text(re.compile(r"^\s*1\b"), timeout=30_000)
     assert page.evaluate("window.notReloaded") is True
 
 
