@@ -6,6 +6,7 @@ refused action shows as an alert on the dashboard, never as an error page.
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from formazione.selectors import qualification_list
 from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.pages import page_user, refusal_text
 from sala import selectors, services
@@ -53,6 +55,21 @@ def _live_context(branch: Branch) -> dict[str, Any]:
     return {"branch": branch, "dash": dashboard, "chart": chart}
 
 
+def _operator_options(branch: Branch) -> list[dict[str, Any]]:
+    """Return the branch's operators, each with the lines they are trained for."""
+    letters: dict[int, list[str]] = defaultdict(list)
+    for qualification in qualification_list(branch=branch):
+        letters[qualification.operator_id].append(qualification.line.letter)
+    return [
+        {
+            "pk": person.pk,
+            "name": person.get_full_name() or person.get_username(),
+            "lines": ", ".join(letters.get(person.pk, [])),
+        }
+        for person in staff_list(branch=branch, role=Role.OPERATOR)
+    ]
+
+
 @never_cache
 @login_required
 @require_GET
@@ -68,7 +85,7 @@ def dashboard(request: HttpRequest, branch: str) -> HttpResponse:
             "lines_open": [bl.line for bl in branch_lines_open(branch=obj, on=today)],
             "closed_counters": [c for c in counters if c.status == "closed"],
             "open_counters": [c for c in counters if c.status != "closed"],
-            "operators": staff_list(branch=obj, role=Role.OPERATOR),
+            "operators": _operator_options(obj),
             "clones": selectors.clone_list(branch=obj),
             "peak_lines": selectors.peak_lines(branch=obj, on=today),
             "actions": selectors.action_list(branch=obj),

@@ -31,6 +31,23 @@ def test_the_dashboard_page_shows_the_hall(
     assert response["Cache-Control"].startswith("max-age=0")
 
 
+def test_the_clone_form_names_the_lines_each_operator_is_trained_for(
+    client, branch, operator, new_operator, supervisor, morning
+):
+    client.force_login(supervisor)
+
+    html = client.get(page_url()).content.decode()
+
+    assert (
+        f'<option value="{operator.pk}">Operatore Rossi — linee A, B, C, D, E, F'
+        in html
+    )
+    assert (
+        f'<option value="{new_operator.pk}">Operatore-Nuovo Rossi — non ancora formato'
+        in html
+    )
+
+
 def test_the_live_part_is_served_alone(client, branch, supervisor, morning):
     client.force_login(supervisor)
 

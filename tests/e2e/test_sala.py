@@ -72,7 +72,7 @@ def test_a_cloned_counter_shows_on_the_dashboard_and_on_the_desk(browser, page, 
     form.get_by_label("Linea", exact=True).select_option("socio-sanitari")
     form.get_by_label("Sportello libero").select_option(label="Sportello 2")
     form.get_by_label("Operatore (formato per la linea)").select_option(
-        label="Marco Rinaldi"
+        str(User.objects.get(username="operatore").pk)
     )
     form.get_by_label("Fino alle").fill("12:00")
     form.get_by_label("Motivo").fill("Picco di invalidità civile")
