@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from formazione.selectors import qualification_list
+from frontoffice.common.dates import long_date
 from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.pages import page_user, refusal_text
 from sala import selectors, services
@@ -189,8 +190,8 @@ def _line_open(request: HttpRequest, branch: Branch) -> str:
     )
     return _("Linea «%(line)s» aperta dal %(start)s al %(end)s.") % {
         "line": branch_line.line.name,
-        "start": branch_line.opened_on,
-        "end": branch_line.closes_on,
+        "start": long_date(branch_line.opened_on),
+        "end": long_date(branch_line.closes_on),
     }
 
 
