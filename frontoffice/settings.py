@@ -180,6 +180,13 @@ CELERY_BEAT_SCHEDULE = {
         # https://crontab.guru/#*/5_8-12_*_*_1-5
         "schedule": crontab(minute="*/5", hour="8-12", day_of_week="1-5"),
     },
+    "hall-backlog-forecast": {
+        "task": "sala.tasks.backlog_forecast_notify",
+        # Hourly at minute 10, after the backlog job; each warning is sent
+        # once, so the repeated 02:10 of the autumn DST change is harmless.
+        # https://crontab.guru/#10_*_*_*_*
+        "schedule": crontab(minute=10),
+    },
     "worker-heartbeat": {
         "task": "frontoffice.common.tasks.worker_heartbeat",
         # https://crontab.guru/#*_*_*_*_*

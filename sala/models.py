@@ -145,3 +145,46 @@ class SupervisorAction(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.at:%Y-%m-%d %H:%M}"
+
+
+class BacklogForecastNotice(BaseModel):
+    """A warning sent to the region: a line's agenda heads past 30 days.
+
+    One open notice per (branch, line) while the forecast keeps warning;
+    it is closed when the forecast no longer does, so that a later warning
+    is sent again.
+    """
+
+    branch = models.ForeignKey(
+        "sedi.Branch",
+        on_delete=models.CASCADE,
+        related_name="backlog_forecast_notices",
+        verbose_name=_("sede"),
+    )
+    line = models.ForeignKey(
+        "sedi.ServiceLine",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("linea"),
+    )
+    passes_limit_on = models.DateField(_("oltre 30 giorni dal"))
+    meeting_points_needed = models.PositiveSmallIntegerField(
+        _("punti di incontro che lo eviterebbero"), null=True, blank=True
+    )
+    notified_at = models.DateTimeField(_("regione avvisata il"), null=True, blank=True)
+    cleared_at = models.DateTimeField(_("rientrata il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("previsione di attesa segnalata")
+        verbose_name_plural = _("previsioni di attesa segnalate")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "line"],
+                condition=Q(cleared_at__isnull=True),
+                name="backlogforecastnotice_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} — {self.line}: {self.passes_limit_on}"

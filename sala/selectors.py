@@ -285,7 +285,8 @@ def _weekly_capacity_per_point(
     return slots / len(points) * days / FORECAST_WEEKS
 
 
-def _agenda_rows(*, branch: Branch, now: datetime.datetime) -> list[AgendaRow]:
+def agenda_rows(*, branch: Branch, now: datetime.datetime) -> list[AgendaRow]:
+    """Return the branch's agenda per line, with the backlog forecast."""
     today = calendar.today(now=now)
     escalations = agenda.escalation_open_counts(branch=branch)
     requests = agenda.request_counts_by_week(
@@ -520,8 +521,8 @@ def dashboard_get(
         counter_list=counter_list,
         waiting={row.line.pk: row.waiting for row in lines},
     )
-    agenda_rows = (
-        _agenda_rows(branch=branch, now=now) if branch.has_consultation else []
+    agenda_panel = (
+        agenda_rows(branch=branch, now=now) if branch.has_consultation else []
     )
     gaps = [
         line
@@ -539,12 +540,12 @@ def dashboard_get(
             branch=branch,
             lines=lines,
             counters=counters,
-            agenda_rows=agenda_rows,
+            agenda_rows=agenda_panel,
             gaps=gaps,
             counters_open_now=counters_open_now,
             now=now,
         ),
-        agenda=agenda_rows,
+        agenda=agenda_panel,
     )
     if full:
         dashboard.last_calls = list(

@@ -6,10 +6,12 @@ shifts through ``sportelli``, lines through ``sedi``, meeting points through
 """
 
 import datetime
+import logging
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,15 +19,23 @@ from consulenza import services as agenda_services
 from consulenza.models import MeetingPoint
 from consulenza.selectors import LINE_KINDS_WITH_MEETING_POINT
 from formazione.selectors import operator_is_qualified
+from frontoffice.common.dates import long_date
 from frontoffice.common.exceptions import ApplicationError
-from sala.models import CounterClone, SupervisorAction
+from sala.models import BacklogForecastNotice, CounterClone, SupervisorAction
+from sala.selectors import AgendaRow, agenda_rows
 from sedi import calendar
 from sedi import services as sedi_services
 from sedi.models import Branch, BranchLine, ServiceLine, StaffRole
-from sedi.selectors import branch_lines_open, line_list, user_has_role_at
+from sedi.selectors import (
+    branch_lines_open,
+    line_list,
+    region_staff_emails,
+    user_has_role_at,
+)
 from sportelli import services as counter_services
 from sportelli.models import Counter, Shift
 
+logger = logging.getLogger(__name__)
 Role = StaffRole.Role
 # The hall's counters are run by the floor supervisor (sportelli lets only
 # them close or pause another operator's counter).
@@ -425,3 +435,98 @@ def counter_clones_expire(*, now: datetime.datetime | None = None) -> int:
             )
             ended += 1
     return ended
+
+
+def _forecast_notice_send(
+    *, notice: BacklogForecastNotice, branch: Branch, row: AgendaRow
+) -> bool:
+    """Send one notice to the region's CRIC; mark-then-send, at most once.
+
+    A failed send clears the mark and raises: the next run sends it.
+    """
+    stamp = timezone.now()
+    claimed = BacklogForecastNotice.objects.filter(
+        pk=notice.pk, notified_at__isnull=True
+    ).update(notified_at=stamp, updated_at=stamp)
+    if not claimed:
+        return False
+    recipients = region_staff_emails(region_id=branch.region_id, role=Role.REGIONAL)
+    if not recipients:
+        logger.warning("Forecast notice %s: no regional recipient.", notice.pk)
+        return True
+    assert row.passes_limit_on is not None
+    body = _(
+        "Sede %(branch)s, %(line)s: il primo posto libero dell'agenda supererà "
+        "i 30 giorni tra %(days)d giorni (%(day)s), secondo le richieste delle "
+        "ultime quattro settimane.\nPunti di incontro attivi: %(points)d."
+    ) % {
+        "branch": branch.name,
+        "line": row.line.name,
+        "days": (row.passes_limit_on - calendar.today()).days,
+        "day": long_date(row.passes_limit_on),
+        "points": row.meeting_points,
+    }
+    if row.meeting_points_needed is not None:
+        body += " " + _("Con %(n)d punti di incontro non accadrebbe.") % {
+            "n": row.meeting_points_needed
+        }
+    subject = _("Agenda verso i 30 giorni: %(branch)s, %(line)s") % {
+        "branch": branch.name,
+        "line": row.line.name,
+    }
+    try:
+        send_mail(subject, body + "\n", None, recipients)
+    except Exception:
+        BacklogForecastNotice.objects.filter(pk=notice.pk, notified_at=stamp).update(
+            notified_at=None
+        )
+        raise
+    return True
+
+
+def backlog_forecast_notify(*, now: datetime.datetime | None = None) -> int:
+    """Warn the region once when a line's agenda is forecast past 30 days.
+
+    In every consulting branch, a line whose first free slot is expected
+    to pass 30 days within two weeks (and has not yet: the backlog job
+    flags those) gets one notice, naming the meeting points that would
+    prevent it. A line no longer warned closes its notice, so a later
+    warning is sent again. Idempotent: a second run sends nothing (a
+    partial unique constraint and a conditional UPDATE). Return how many
+    notices were sent.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for branch in Branch.objects.select_related("region").order_by("code"):
+        if not branch.has_consultation:
+            continue
+        rows: dict[int, tuple[AgendaRow, datetime.date]] = {
+            row.line.pk: (row, row.passes_limit_on)
+            for row in agenda_rows(branch=branch, now=now)
+            if row.forecast_warn
+            and row.level != "flagged"
+            and row.passes_limit_on is not None
+        }
+        BacklogForecastNotice.objects.filter(
+            branch=branch, cleared_at__isnull=True
+        ).exclude(line_id__in=list(rows)).update(cleared_at=now, updated_at=now)
+        for line_id, (row, passes_on) in rows.items():
+            notice = BacklogForecastNotice.objects.filter(
+                branch=branch, line_id=line_id, cleared_at__isnull=True
+            ).first()
+            if notice is None:
+                try:
+                    with transaction.atomic():
+                        notice = BacklogForecastNotice.objects.create(
+                            branch=branch,
+                            line=row.line,
+                            passes_limit_on=passes_on,
+                            meeting_points_needed=row.meeting_points_needed,
+                        )
+                except IntegrityError:
+                    notice = BacklogForecastNotice.objects.get(
+                        branch=branch, line_id=line_id, cleared_at__isnull=True
+                    )
+            if _forecast_notice_send(notice=notice, branch=branch, row=row):
+                sent += 1
+    return sent

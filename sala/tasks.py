@@ -9,3 +9,11 @@ def counter_clones_expire() -> int:
     from sala import services
 
     return services.counter_clones_expire()
+
+
+@shared_task
+def backlog_forecast_notify() -> int:
+    """Warn the region of agendas forecast to pass 30 days within two weeks."""
+    from sala import services
+
+    return services.backlog_forecast_notify()

@@ -127,6 +127,19 @@ def staff_list(*, branch: Branch, role: str) -> QuerySet[User]:
     )
 
 
+def region_staff_emails(*, region_id: int, role: str) -> list[str]:
+    """Return the e-mail addresses of the active region-wide ``role`` holders."""
+    return list(
+        User.objects.filter(
+            is_active=True, staff_roles__region_id=region_id, staff_roles__role=role
+        )
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+        .order_by("email")
+    )
+
+
 def user_has_role_at(*, user: AnyUser, branch: Branch, roles: Iterable[str]) -> bool:
     """Return whether ``user`` holds any of ``roles`` at ``branch``."""
     return branch_list(user=user, roles=roles).filter(pk=branch.pk).exists()

@@ -5,6 +5,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from consulenza.tests.factories import (
+    AppointmentFactory,
+    EscalationFactory,
+    MeetingPointFactory,
+)
 from formazione.tests.factories import qualify
 from sedi.models import ServiceLine, StaffRole
 from sedi.tests.factories import (
@@ -111,3 +116,34 @@ def counters(branch):
         CounterFactory.create(branch=branch, number=n, name=f"Sportello {n}")
         for n in range(1, 5)
     ]
+
+
+def booked_up_agenda(branch):
+    """Book the pensioners' agenda 20 days ahead, with 32 requests a week."""
+    line = ServiceLine.objects.get(code="assicurato-pensionato")
+    point = MeetingPointFactory.create(
+        branch=branch, line=line, opened_on=datetime.date(2026, 1, 1)
+    )
+    # Every slot up to Monday 21 December is booked (8 December is a
+    # holiday): the first free slot is Tuesday 22, 20 days ahead.
+    days = [datetime.date(2026, 12, d) for d in (2, 3, 7, 9, 10, 14, 15, 16, 17, 21)]
+    starts = [
+        datetime.datetime.combine(day, datetime.time(13, 30), ROME)
+        + datetime.timedelta(minutes=30 * k)
+        for day in days
+        for k in range(4)
+    ]
+    # 32 requests in each of the last four weeks: 10 booked, 22 sent to
+    # the CRIC.
+    for n, start in enumerate(starts):
+        AppointmentFactory.create(
+            meeting_point=point,
+            start=start,
+            created_at=MORNING - datetime.timedelta(days=7 * (n % 4) + 1),
+        )
+    for n in range(88):
+        EscalationFactory.create(
+            branch=branch,
+            line=line,
+            requested_at=MORNING - datetime.timedelta(days=7 * (n % 4) + 2),
+        )

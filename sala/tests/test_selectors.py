@@ -5,13 +5,11 @@ import pytest
 import time_machine
 
 from consulenza.tests.factories import (
-    AppointmentFactory,
-    EscalationFactory,
     MeetingPointFactory,
 )
 from sala import erlang
 from sala.selectors import arrival_rates, dashboard_get
-from sala.tests.conftest import MORNING, ROME
+from sala.tests.conftest import MORNING, ROME, booked_up_agenda
 from sedi.models import ServiceLine
 from sportelli.models import Ticket
 from sportelli.tests.factories import ShiftFactory, TicketFactory
@@ -308,33 +306,7 @@ def test_the_dashboard_query_count_does_not_grow_with_tickets(
 
 
 def test_a_line_heading_past_30_days_is_forecast_two_weeks_ahead(branch, morning):
-    line = ServiceLine.objects.get(code=PENSIONER)
-    point = MeetingPointFactory.create(
-        branch=branch, line=line, opened_on=datetime.date(2026, 1, 1)
-    )
-    # Every slot up to Monday 21 December is booked (8 December is a
-    # holiday): the first free slot is Tuesday 22, 20 days ahead.
-    days = [datetime.date(2026, 12, d) for d in (2, 3, 7, 9, 10, 14, 15, 16, 17, 21)]
-    starts = [
-        datetime.datetime.combine(day, datetime.time(13, 30), ROME)
-        + datetime.timedelta(minutes=30 * k)
-        for day in days
-        for k in range(4)
-    ]
-    # 32 requests in each of the last four weeks: 10 booked, 22 sent to
-    # the CRIC.
-    for n, start in enumerate(starts):
-        AppointmentFactory.create(
-            meeting_point=point,
-            start=start,
-            created_at=MORNING - datetime.timedelta(days=7 * (n % 4) + 1),
-        )
-    for n in range(88):
-        EscalationFactory.create(
-            branch=branch,
-            line=line,
-            requested_at=MORNING - datetime.timedelta(days=7 * (n % 4) + 2),
-        )
+    booked_up_agenda(branch)
 
     dashboard = dashboard_get(branch=branch)
 
