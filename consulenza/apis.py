@@ -37,7 +37,15 @@ from sedi.selectors import branch_get, branch_list
 Role = StaffRole.Role
 BOOKERS = (Role.RECEPTION, Role.CONTACT_CENTRE, Role.FLOOR_SUPERVISOR)
 CHECK_IN = (Role.RECEPTION, Role.FLOOR_SUPERVISOR)
-CLOSERS = (Role.OPERATOR, Role.FLOOR_SUPERVISOR)
+CLOSERS = (Role.CONSULTANT, Role.FLOOR_SUPERVISOR)
+# Who reads appointments (citizens' data): the contact centre only those it
+# booked; counter operators, the kiosk, the director and the region do not.
+READERS = (
+    Role.RECEPTION,
+    Role.CONSULTANT,
+    Role.FLOOR_SUPERVISOR,
+    Role.CONTACT_CENTRE,
+)
 CANCELLERS = (Role.RECEPTION, Role.CONTACT_CENTRE, Role.FLOOR_SUPERVISOR)
 REGIONAL = (Role.REGIONAL,)
 STAFF = tuple(Role.values)
@@ -276,9 +284,10 @@ class AppointmentBookApi(APIView):
 
 
 class AppointmentListApi(APIView):
-    """The branch's appointments of a day (default today), for the reception."""
+    """The branch's appointments of a day (default today): reception,
+    consultants and the floor supervisor; the contact centre its own."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [role_required(*READERS)]
 
     class FilterSerializer(serializers.Serializer):
         date = BoundedDateField(required=False)
@@ -288,23 +297,25 @@ class AppointmentListApi(APIView):
         responses=AppointmentOutputSerializer(many=True),
     )
     def get(self, request: Request, branch: str) -> Response:
-        obj = branch_get(user=request.user, code=branch)
+        obj = branch_get(user=request.user, code=branch, roles=READERS)
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         day = params.validated_data.get("date") or calendar.today()
-        appointments = selectors.appointment_list(branch=obj, day=day)
+        appointments = selectors.appointment_list(
+            branch=obj, day=day, user=request.user, roles=READERS
+        )
         return Response(AppointmentOutputSerializer(appointments, many=True).data)
 
 
 class AppointmentDetailApi(APIView):
-    """One appointment of the caller's branches; 404 for any other."""
+    """One appointment the caller may see; 404 for any other."""
 
-    permission_classes = [IsStaff]
+    permission_classes = [role_required(*READERS)]
 
     @extend_schema(responses=AppointmentOutputSerializer)
     def get(self, request: Request, appointment_id: int) -> Response:
         appointment = selectors.appointment_get(
-            user=request.user, appointment_id=appointment_id, roles=STAFF
+            user=request.user, appointment_id=appointment_id, roles=READERS
         )
         return Response(AppointmentOutputSerializer(appointment).data)
 

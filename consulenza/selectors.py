@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from consulenza.models import Appointment, BacklogFlag, Escalation, MeetingPoint
 from sedi import calendar
-from sedi.models import Branch, BranchLine, ServiceLine
+from sedi.models import Branch, BranchLine, ServiceLine, StaffRole
 from sedi.selectors import branch_list
 
 AnyUser = User | AnonymousUser
@@ -44,6 +44,8 @@ LINE_KINDS_WITH_MEETING_POINT = (
     ServiceLine.Kind.STANDARD,
     ServiceLine.Kind.SPECIALIST,
 )
+
+Role = StaffRole.Role
 
 
 @dataclass(frozen=True)
@@ -444,21 +446,38 @@ def backlog_flag_map(
 # --- Appointments and escalations -------------------------------------------
 
 
+def _appointments_visible(*, user: AnyUser, roles: Iterable[str]) -> Q:
+    """Return which appointments ``user`` may see through ``roles``.
+
+    Reception, consultants and the floor supervisor see their branches'
+    appointments; the contact centre only those it booked itself.
+    """
+    roles = list(roles)
+    branch_roles = [r for r in roles if r != Role.CONTACT_CENTRE]
+    visible = Q(meeting_point__branch__in=branch_list(user=user, roles=branch_roles))
+    if Role.CONTACT_CENTRE in roles and user.is_authenticated:
+        visible |= Q(
+            meeting_point__branch__in=branch_list(
+                user=user, roles=[Role.CONTACT_CENTRE]
+            ),
+            booked_by=user,
+        )
+    return visible
+
+
 def appointment_get(
     *, user: AnyUser, appointment_id: int, roles: Iterable[str]
 ) -> Appointment:
-    """Return the appointment if ``user`` holds one of ``roles`` at its branch.
+    """Return the appointment if ``user`` may see it through ``roles``.
 
-    Appointments of other branches answer 404, like missing ones.
+    Appointments of other branches, and for the contact centre those it
+    did not book, answer 404, like missing ones.
     """
     appointment = (
         Appointment.objects.select_related(
             "meeting_point__branch", "meeting_point__line", "topic"
         )
-        .filter(
-            pk=appointment_id,
-            meeting_point__branch__in=branch_list(user=user, roles=roles),
-        )
+        .filter(_appointments_visible(user=user, roles=roles), pk=appointment_id)
         .first()
     )
     if appointment is None:
@@ -467,12 +486,23 @@ def appointment_get(
 
 
 def appointment_list(
-    *, branch: Branch, day: datetime.date | None = None
+    *,
+    branch: Branch,
+    day: datetime.date | None = None,
+    user: AnyUser | None = None,
+    roles: Iterable[str] | None = None,
 ) -> QuerySet[Appointment]:
-    """Return the branch's appointments, those of ``day`` (Rome) if given."""
+    """Return the branch's appointments, those of ``day`` (Rome) if given.
+
+    With ``user`` and ``roles``, only those the user may see.
+    """
     appointments = Appointment.objects.filter(
         meeting_point__branch=branch
     ).select_related("meeting_point__branch", "meeting_point__line", "topic")
+    if user is not None and roles is not None:
+        appointments = appointments.filter(
+            _appointments_visible(user=user, roles=roles)
+        )
     if day is not None:
         start, end = _window(day, day)
         appointments = appointments.filter(start__gte=start, start__lt=end)

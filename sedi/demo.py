@@ -87,6 +87,7 @@ USERS = [
     DemoUser("operatore-nuovo", "Luca", "Santoro", Role.OPERATOR, "roma-centro"),
     DemoUser("sala", "Anna", "Marchetti", Role.FLOOR_SUPERVISOR, "roma-centro", True),
     DemoUser("direttore", "Paolo", "Conti", Role.DIRECTOR, "roma-centro", True),
+    DemoUser("consulente", "Chiara", "Leone", Role.CONSULTANT, "roma-centro"),
     DemoUser("kiosk", "Totem", "Roma Centro", Role.KIOSK, "roma-centro"),
     DemoUser("reception-eur", "Sara", "Galli", Role.RECEPTION, "roma-eur"),
     DemoUser("ccm", "Contact", "Center", Role.CONTACT_CENTRE, None),

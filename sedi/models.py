@@ -232,6 +232,9 @@ class StaffRole(BaseModel):
         OPERATOR = "operator", _("Operatore di sportello")
         FLOOR_SUPERVISOR = "floor-supervisor", _("Funzionario di sala")
         DIRECTOR = "director", _("Direttore")
+        # Holds consultations at a meeting point: reads and closes its
+        # appointments (preparation notes, outcome).
+        CONSULTANT = "consultant", _("Consulente")
         CONTACT_CENTRE = "contact-centre", _("Contact center multicanale (CCM)")
         KIOSK = "kiosk", _("Totem eliminacode")
         REGIONAL = "regional", _("Direzione regionale (CRIC)")

@@ -90,6 +90,21 @@ def supervisor(branch):
 
 
 @pytest.fixture
+def consultant(branch):
+    return _staff("consulente", Role.CONSULTANT, branch=branch)
+
+
+@pytest.fixture
+def director(branch):
+    return _staff("direttore", Role.DIRECTOR, branch=branch)
+
+
+@pytest.fixture
+def kiosk(branch):
+    return _staff("totem", Role.KIOSK, branch=branch)
+
+
+@pytest.fixture
 def ccm(lazio):
     return _staff("ccm", Role.CONTACT_CENTRE, region=lazio)
 

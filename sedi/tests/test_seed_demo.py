@@ -58,7 +58,7 @@ def test_seed_demo_twice_changes_nothing():
         BranchLine.objects.count(),
         StaffRole.objects.count(),
         User.objects.count(),
-    ) == (1, 3, 14, 9, 9)
+    ) == (1, 3, 14, 10, 10)
 
 
 def test_seed_demo_twice_with_the_same_password_changes_nothing():
@@ -86,6 +86,7 @@ def test_seed_demo_creates_one_user_per_role_with_its_scope():
     )
     assert roles == [
         ("ccm", "contact-centre", None, "lazio"),
+        ("consulente", "consultant", "roma-centro", None),
         ("direttore", "director", "roma-centro", None),
         ("kiosk", "kiosk", "roma-centro", None),
         ("operatore", "operator", "roma-centro", None),

@@ -295,12 +295,12 @@ def _action(client, appointment, action, body=None):
     return client.post(f"{URL}{appointment.pk}/{action}/", body or {}, format="json")
 
 
-def test_check_in_then_close_by_the_operator(
-    appointment, reception_client, api_client, operator
+def test_check_in_then_close_by_the_consultant(
+    appointment, reception_client, api_client, consultant
 ):
     with time_machine.travel(rome(2026, 3, 4, 13, 50), tick=False):
         checked = _action(reception_client, appointment, "check-in")
-    api_client.force_login(operator)
+    api_client.force_login(consultant)
     with time_machine.travel(rome(2026, 3, 4, 14, 30), tick=False):
         closed = _action(
             api_client,
@@ -337,11 +337,11 @@ def test_check_in_then_close_by_the_operator(
     ],
 )
 def test_close_requires_notes_and_outcome(
-    appointment, api_client, operator, body, fields
+    appointment, api_client, consultant, body, fields
 ):
     appointment.status = Appointment.Status.CHECKED_IN
     appointment.save()
-    api_client.force_login(operator)
+    api_client.force_login(consultant)
 
     response = _action(api_client, appointment, "close", body)
 
@@ -351,9 +351,9 @@ def test_close_requires_notes_and_outcome(
 
 
 def test_close_a_booked_appointment_is_409_invalid_state(
-    appointment, api_client, operator
+    appointment, api_client, consultant
 ):
-    api_client.force_login(operator)
+    api_client.force_login(consultant)
 
     response = _action(
         api_client, appointment, "close", {"preparation_notes": "a", "outcome": "b"}
@@ -366,6 +366,8 @@ def test_close_a_booked_appointment_is_409_invalid_state(
 def test_cancel_by_the_contact_centre_frees_the_slot(
     monday, appointment, api_client, ccm
 ):
+    appointment.booked_by = ccm
+    appointment.save()
     api_client.force_login(ccm)
 
     response = _action(api_client, appointment, "cancel")
@@ -401,6 +403,7 @@ def test_no_show_after_the_start(appointment, reception_client):
         ("operator", "check-in"),
         ("operator", "cancel"),
         ("operator", "no-show"),
+        ("operator", "close"),
         ("receptionist", "close"),
         ("ccm", "check-in"),
         ("regional", "cancel"),
@@ -457,3 +460,55 @@ def test_appointment_list_of_the_day_masks_the_fiscal_code(
     assert [(a["id"], a["citizen"]["fiscal_code"]) for a in response.json()] == [
         (appointment.pk, "RSSMRA******562S")
     ]
+
+
+# --- Who reads citizens' data -------------------------------------------------
+
+
+@pytest.mark.parametrize("fixture", ["operator", "kiosk", "director", "regional"])
+def test_appointments_are_not_read_by_other_roles(
+    monday, appointment, api_client, request, fixture
+):
+    api_client.force_login(request.getfixturevalue(fixture))
+
+    listed = api_client.get(
+        "/api/v1/branches/roma-centro/appointments/?date=2026-03-04"
+    )
+    detail = api_client.get(f"{URL}{appointment.pk}/")
+
+    assert (listed.status_code, detail.status_code) == (403, 403)
+
+
+@pytest.mark.parametrize("fixture", ["receptionist", "consultant", "supervisor"])
+def test_the_branch_reads_its_appointments(
+    monday, appointment, api_client, request, fixture
+):
+    api_client.force_login(request.getfixturevalue(fixture))
+
+    listed = api_client.get(
+        "/api/v1/branches/roma-centro/appointments/?date=2026-03-04"
+    )
+    detail = api_client.get(f"{URL}{appointment.pk}/")
+
+    assert [a["id"] for a in listed.json()] == [appointment.pk]
+    assert detail.json()["citizen"]["last_name"] == "Rossi"
+
+
+def test_the_contact_centre_reads_and_cancels_only_what_it_booked(
+    monday, appointment, point, api_client, ccm
+):
+    own = AppointmentFactory.create(
+        meeting_point=point, start=rome(2026, 3, 4, 14, 30), booked_by=ccm
+    )
+    api_client.force_login(ccm)
+
+    listed = api_client.get(
+        "/api/v1/branches/roma-centro/appointments/?date=2026-03-04"
+    )
+    others = api_client.get(f"{URL}{appointment.pk}/")
+    cancel_others = _action(api_client, appointment, "cancel")
+
+    assert [a["id"] for a in listed.json()] == [own.pk]
+    assert others.status_code == 404
+    assert cancel_others.status_code == 404
+    assert Appointment.objects.get(pk=appointment.pk).status == "booked"
