@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from frontoffice.common.fiscal_code import fiscal_code_mask
 from frontoffice.common.models import BaseModel
@@ -54,6 +55,8 @@ class MeetingPoint(BaseModel):
     slot_minutes = models.PositiveSmallIntegerField(
         _("durata dell'appuntamento (minuti)"), default=30
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("punto di incontro")
@@ -165,6 +168,20 @@ class Appointment(CitizenRequest):
         _("promemoria inviato il"), null=True, blank=True
     )
 
+    # Who changed what, when; the citizen's data stay out of the history
+    # (they are cleared by the retention job, the history would keep them).
+    history = HistoricalRecords(
+        excluded_fields=[
+            "fiscal_code",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "preparation_notes",
+            "outcome",
+        ]
+    )
+
     class Meta:
         verbose_name = _("appuntamento")
         verbose_name_plural = _("appuntamenti")
@@ -236,6 +253,19 @@ class Escalation(CitizenRequest):
         blank=True,
         related_name="+",
         verbose_name=_("risolta da"),
+    )
+
+    # Who changed what, when; the citizen's data stay out of the history
+    # (they are cleared by the retention job, the history would keep them).
+    history = HistoricalRecords(
+        excluded_fields=[
+            "fiscal_code",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "outcome",
+        ]
     )
 
     class Meta:

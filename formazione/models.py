@@ -21,6 +21,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from frontoffice.common.dates import long_date
 from frontoffice.common.models import BaseModel
@@ -69,6 +70,8 @@ class TrainingPlan(BaseModel):
     reminder_sent_at = models.DateTimeField(
         _("promemoria inviato il"), null=True, blank=True
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("piano formativo")
@@ -207,6 +210,8 @@ class Course(BaseModel):
         verbose_name=_("linee per cui abilita"),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("corso")
         verbose_name_plural = _("corsi")
@@ -297,6 +302,8 @@ class Enrollment(BaseModel):
     )
     completed_on = models.DateField(_("completato il"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("iscrizione")
         verbose_name_plural = _("iscrizioni")
@@ -367,6 +374,8 @@ class Qualification(BaseModel):
         verbose_name=_("revocata da"),
     )
     revoke_reason = models.TextField(_("motivo della revoca"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("abilitazione")

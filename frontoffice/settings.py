@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "simple_history",
     "frontoffice.common",
     "sedi",
     "formazione",
@@ -64,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Records the signed-in user as the author of every history row.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last: it turns a login refused for too many failures into a 429.
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,11 +1,12 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from reception.models import Arrival, Form, ProtocolEntry
 from sedi.admin_mixins import ReadOnlyAdmin
 
 
 @admin.register(Form)
-class FormAdmin(admin.ModelAdmin):
+class FormAdmin(SimpleHistoryAdmin):
     """The forms catalogue is kept by the floor supervisor."""
 
     list_display = ["code", "title", "line", "is_active"]

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from frontoffice.common.models import BaseModel
 
@@ -25,6 +26,8 @@ class Form(BaseModel):
     url = models.URLField(_("collegamento"), blank=True)
     document = models.FileField(_("file"), upload_to="modulistica/", blank=True)
     is_active = models.BooleanField(_("in distribuzione"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("modulo")
@@ -203,6 +206,12 @@ class ProtocolEntry(BaseModel):
     )
     reply_due_on = models.DateField(_("risposta entro il"), null=True, blank=True)
     answered_at = models.DateTimeField(_("risposto il"), null=True, blank=True)
+
+    # Who changed what, when; the citizen's data stay out of the history
+    # (they are cleared by the retention job, the history would keep them).
+    history = HistoricalRecords(
+        excluded_fields=["sender_fiscal_code", "sender_first_name", "sender_last_name"]
+    )
 
     class Meta:
         verbose_name = _("registrazione di protocollo")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from frontoffice.common.models import BaseModel
 
@@ -68,6 +69,8 @@ class CounterClone(BaseModel):
         related_name="+",
         verbose_name=_("terminato da"),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("sportello clonato")

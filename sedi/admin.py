@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
 
 from sedi.admin_mixins import BranchScopedAdmin
 from sedi.models import Branch, BranchLine, Region, Service, ServiceLine, StaffRole
@@ -12,7 +13,7 @@ from sedi.services import branch_line_open, branch_line_validate
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
@@ -24,7 +25,7 @@ class ServiceInline(admin.TabularInline):
 
 
 @admin.register(ServiceLine)
-class ServiceLineAdmin(admin.ModelAdmin):
+class ServiceLineAdmin(SimpleHistoryAdmin):
     list_display = ["letter", "code", "name", "section", "kind"]
     inlines = [ServiceInline]
 

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from frontoffice.common.models import BaseModel
 
@@ -17,6 +18,8 @@ class Region(BaseModel):
 
     code = models.SlugField(_("codice"), max_length=50, unique=True)
     name = models.CharField(_("nome"), max_length=120)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("regione")
@@ -46,6 +49,8 @@ class ServiceLine(BaseModel):
     )
     position = models.PositiveSmallIntegerField(_("ordine"), default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("linea")
         verbose_name_plural = _("linee")
@@ -72,6 +77,8 @@ class Service(BaseModel):
     code = models.SlugField(_("codice"), max_length=80)
     name = models.CharField(_("nome"), max_length=200)
     position = models.PositiveSmallIntegerField(_("ordine"), default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("servizio")
@@ -135,6 +142,8 @@ class Branch(BaseModel):
         verbose_name=_("linee"),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("sede")
         verbose_name_plural = _("sedi")
@@ -197,6 +206,8 @@ class BranchLine(BaseModel):
     )
     opened_on = models.DateField(_("aperta dal"), null=True, blank=True)
     closes_on = models.DateField(_("aperta fino al"), null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("linea della sede")
@@ -263,6 +274,8 @@ class StaffRole(BaseModel):
         verbose_name=_("regione"),
         help_text=_("Per i ruoli che valgono su tutte le sedi della regione."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("ruolo del personale")

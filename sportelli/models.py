@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from frontoffice.common.models import BaseModel
 
@@ -25,6 +26,8 @@ class Counter(BaseModel):
     number = models.PositiveSmallIntegerField(_("numero"))
     name = models.CharField(_("nome"), max_length=60)
     is_active = models.BooleanField(_("in uso"), default=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("sportello")
@@ -72,6 +75,8 @@ class Shift(BaseModel):
         related_name="+",
         verbose_name=_("chiuso da"),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("turno")
