@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from consulenza import selectors, services
 from consulenza.models import Appointment, Channel, Escalation
+from frontoffice.common.access import access
 from frontoffice.common.api import BoundedDateField, request_user
 from frontoffice.common.exports import CSVRenderer, as_attachment
 from frontoffice.common.fiscal_code import fiscal_code_clean
@@ -114,6 +115,17 @@ class EscalationOutputSerializer(serializers.Serializer):
 # --- Slots ------------------------------------------------------------------
 
 
+@access(
+    GET=(
+        Role.RECEPTION,
+        Role.OPERATOR,
+        Role.FLOOR_SUPERVISOR,
+        Role.DIRECTOR,
+        Role.CONSULTANT,
+        Role.CONTACT_CENTRE,
+        Role.REGIONAL,
+    )
+)
 class SlotListApi(APIView):
     """Free consultation slots of a line at a branch (Mon–Thu 13:30–15:30)."""
 
@@ -187,6 +199,7 @@ def _fiscal_code(value: str) -> str:
         raise serializers.ValidationError(exc.message_dict["fiscal_code"]) from None
 
 
+@access(POST=(Role.RECEPTION, Role.CONTACT_CENTRE, Role.FLOOR_SUPERVISOR))
 class AppointmentBookApi(APIView):
     """Book a consultation (reception, contact centre, floor supervisor).
 
@@ -283,6 +296,9 @@ class AppointmentBookApi(APIView):
         )
 
 
+@access(
+    GET=(Role.RECEPTION, Role.CONSULTANT, Role.FLOOR_SUPERVISOR, Role.CONTACT_CENTRE)
+)
 class AppointmentListApi(APIView):
     """The branch's appointments of a day (default today): reception,
     consultants and the floor supervisor; the contact centre its own."""
@@ -307,6 +323,9 @@ class AppointmentListApi(APIView):
         return Response(AppointmentOutputSerializer(appointments, many=True).data)
 
 
+@access(
+    GET=(Role.RECEPTION, Role.CONSULTANT, Role.FLOOR_SUPERVISOR, Role.CONTACT_CENTRE)
+)
 class AppointmentDetailApi(APIView):
     """One appointment the caller may see; 404 for any other."""
 
@@ -337,6 +356,7 @@ class _AppointmentActionApi(APIView):
         return Response(AppointmentOutputSerializer(appointment).data)
 
 
+@access(POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR))
 class AppointmentCheckInApi(_AppointmentActionApi):
     """Record the citizen's arrival (reception), on the appointment's day."""
 
@@ -345,6 +365,7 @@ class AppointmentCheckInApi(_AppointmentActionApi):
     transition = staticmethod(services.appointment_check_in)
 
 
+@access(POST=(Role.RECEPTION, Role.CONTACT_CENTRE, Role.FLOOR_SUPERVISOR))
 class AppointmentCancelApi(_AppointmentActionApi):
     """Cancel a booked appointment: its slot is free again."""
 
@@ -353,6 +374,7 @@ class AppointmentCancelApi(_AppointmentActionApi):
     transition = staticmethod(services.appointment_cancel)
 
 
+@access(POST=(Role.RECEPTION, Role.CONTACT_CENTRE, Role.FLOOR_SUPERVISOR))
 class AppointmentNoShowApi(_AppointmentActionApi):
     """Record that the citizen did not come."""
 
@@ -361,6 +383,7 @@ class AppointmentNoShowApi(_AppointmentActionApi):
     transition = staticmethod(services.appointment_no_show)
 
 
+@access(POST=(Role.CONSULTANT, Role.FLOOR_SUPERVISOR))
 class AppointmentCloseApi(APIView):
     """Close the consultation with its preparation (istruttoria) and outcome."""
 
@@ -389,6 +412,7 @@ class AppointmentCloseApi(APIView):
 # --- Regional office --------------------------------------------------------
 
 
+@access(GET=(Role.REGIONAL,))
 class BacklogReportApi(APIView):
     """Per branch and line: first free slot, backlog days, flag, meeting points.
 
@@ -456,6 +480,7 @@ class BacklogReportApi(APIView):
         return as_attachment(request, response, filename="backlog.csv")
 
 
+@access(GET=(Role.REGIONAL,))
 class EscalationListApi(APIView):
     """The CRIC escalations of the caller's region, newest first (paginated)."""
 
@@ -487,6 +512,7 @@ class EscalationListApi(APIView):
         )
 
 
+@access(POST=(Role.REGIONAL,))
 class EscalationResolveApi(APIView):
     """Resolve an escalation with the regional office's outcome."""
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from consulenza import selectors, services
 from consulenza.forms import BookingForm
 from consulenza.models import Channel, Escalation
+from frontoffice.common.access import access
 from frontoffice.common.dates import long_date
 from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.pages import page_user
@@ -34,6 +35,10 @@ BOOKERS = (Role.RECEPTION, Role.CONTACT_CENTRE, Role.FLOOR_SUPERVISOR)
 SLOTS_SHOWN = 40
 
 
+@access(
+    GET=(Role.RECEPTION, Role.FLOOR_SUPERVISOR, Role.CONTACT_CENTRE),
+    POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR, Role.CONTACT_CENTRE),
+)
 @never_cache  # the page shows personal data: no-store
 @login_required
 @require_http_methods(["GET", "POST"])

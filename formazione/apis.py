@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 
 from formazione import selectors, services
 from formazione.models import Course, Enrollment, Qualification, TrainingPlan
+from frontoffice.common.access import access
 from frontoffice.common.api import BoundedDateField, request_user
 from frontoffice.common.exports import CSVRenderer, as_attachment
 from frontoffice.common.pagination import Pagination
@@ -130,11 +131,14 @@ PLAN_FILTERS = [
 ]
 
 
+@access(GET=(Role.DIRECTOR, Role.REGIONAL), POST=(Role.DIRECTOR,))
 class PlanListApi(APIView):
     """List the plans the caller reaches (director: own branch; region: all);
     create a draft plan (director)."""
 
-    permission_classes = [role_required(*PLAN_READERS)]
+    def get_permissions(self) -> list[Any]:
+        roles = PLAN_READERS if self.request.method == "GET" else DIRECTOR
+        return [role_required(*roles)()]
 
     class InputSerializer(serializers.Serializer):
         branch = serializers.SlugField(max_length=50)
@@ -173,6 +177,7 @@ class PlanListApi(APIView):
         return _plan_response(request, plan.pk, code=status.HTTP_201_CREATED)
 
 
+@access(GET=(Role.DIRECTOR, Role.REGIONAL), PATCH=(Role.DIRECTOR,))
 class PlanDetailApi(APIView):
     """One plan with its courses, participants and history; the director
     changes its title or period (``reason`` once sent)."""
@@ -203,6 +208,7 @@ class PlanDetailApi(APIView):
         return _plan_response(request, plan_id)
 
 
+@access(POST=(Role.DIRECTOR,))
 class PlanSubmitApi(APIView):
     """Send the plan to the region before its first course starts (409
     ``plan_late``, ``plan_empty``, ``invalid_state``)."""
@@ -216,6 +222,7 @@ class PlanSubmitApi(APIView):
         return _plan_response(request, plan_id)
 
 
+@access(POST=(Role.REGIONAL,))
 class PlanApproveApi(APIView):
     """Approve a submitted plan (regional office; 409 ``invalid_state``)."""
 
@@ -228,6 +235,7 @@ class PlanApproveApi(APIView):
         return _plan_response(request, plan_id)
 
 
+@access(POST=(Role.REGIONAL,))
 class PlanReturnApi(APIView):
     """Return a submitted plan with remarks (regional office)."""
 
@@ -276,6 +284,7 @@ def _course_values(
     return values, values.pop("lines", None), values.pop("reason", "")
 
 
+@access(POST=(Role.DIRECTOR,))
 class CourseAddApi(APIView):
     """Add a course to a plan (director; a sent plan goes back to draft)."""
 
@@ -301,6 +310,7 @@ class CourseAddApi(APIView):
         )
 
 
+@access(PATCH=(Role.DIRECTOR,), DELETE=(Role.DIRECTOR,))
 class CourseDetailApi(APIView):
     """Change (``PATCH``) or remove (``DELETE``) a course of a plan (director)."""
 
@@ -340,6 +350,7 @@ class CourseDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@access(POST=(Role.DIRECTOR,))
 class EnrollmentAddApi(APIView):
     """Enrol a member of the branch's staff in a course (director)."""
 
@@ -384,6 +395,7 @@ def _enrollment(request: Request, enrollment_id: int) -> Enrollment:
     )
 
 
+@access(DELETE=(Role.DIRECTOR,))
 class EnrollmentDetailApi(APIView):
     """Take a participant off a course not yet completed (director)."""
 
@@ -402,6 +414,7 @@ class EnrollmentDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@access(POST=(Role.DIRECTOR,))
 class EnrollmentAttendanceApi(APIView):
     """Record hours attended and completion; completion qualifies for the
     course's lines (409 ``plan_not_submitted``, ``course_not_started``,
@@ -449,6 +462,7 @@ class QualificationOutputSerializer(serializers.Serializer):
         return "course" if qualification.course_id else "director"
 
 
+@access(GET=(Role.FLOOR_SUPERVISOR, Role.DIRECTOR), POST=(Role.DIRECTOR,))
 class QualificationListApi(APIView):
     """Who may staff which line today, and since when (the rota); the
     director grants a qualification with a reason (409
@@ -509,6 +523,7 @@ class QualificationListApi(APIView):
         )
 
 
+@access(POST=(Role.DIRECTOR,))
 class QualificationRevokeApi(APIView):
     """Revoke a qualification with a reason (director; 409 ``already_revoked``)."""
 
@@ -536,6 +551,7 @@ class QualificationRevokeApi(APIView):
 # --- Report for the region ----------------------------------------------------
 
 
+@access(GET=(Role.REGIONAL,))
 class TrainingPlanReportApi(APIView):
     """Per branch and plan: period, state, when it reached the region,
     courses, hours, participants and completion. ``?format=csv`` too.

@@ -36,6 +36,7 @@ from formazione.forms import (
     form_errors_text,
 )
 from formazione.models import Course, Enrollment, TrainingPlan
+from frontoffice.common.access import SIGNED_IN, access
 from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.pages import page_user, refusal_text
 from sedi import calendar
@@ -96,6 +97,7 @@ def _line_choices() -> list[tuple[str, str]]:
 # --- my training -------------------------------------------------------------
 
 
+@access(GET=SIGNED_IN)
 @login_required
 @require_GET
 def my_training(request: HttpRequest) -> HttpResponse:
@@ -149,6 +151,7 @@ def _plans_page(
     )
 
 
+@access(GET=(Role.DIRECTOR,))
 @login_required
 @require_GET
 def plans(request: HttpRequest, branch: str) -> HttpResponse:
@@ -157,6 +160,7 @@ def plans(request: HttpRequest, branch: str) -> HttpResponse:
     return _plans_page(request, obj, PlanForm(auto_id="plan-%s"))
 
 
+@access(POST=(Role.DIRECTOR,))
 @login_required
 @require_POST
 def plan_create(request: HttpRequest, branch: str) -> HttpResponse:
@@ -239,6 +243,7 @@ def _editor(
     )
 
 
+@access(GET=(Role.DIRECTOR,))
 @login_required
 @require_GET
 def plan(request: HttpRequest, branch: str, plan_id: int) -> HttpResponse:
@@ -255,6 +260,7 @@ def _add_errors(form: CourseForm, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+@access(POST=(Role.DIRECTOR,))
 @login_required
 @require_POST
 def plan_course_add(request: HttpRequest, branch: str, plan_id: int) -> HttpResponse:
@@ -388,6 +394,7 @@ PLAN_ACTIONS: dict[str, Callable[[HttpRequest, TrainingPlan], str]] = {
 }
 
 
+@access(POST=(Role.DIRECTOR,))
 @login_required
 @require_POST
 def plan_action(
@@ -410,6 +417,7 @@ def plan_action(
 # --- the region's review -----------------------------------------------------
 
 
+@access(GET=(Role.REGIONAL,))
 @login_required
 @require_GET
 def region_plans(request: HttpRequest) -> HttpResponse:
@@ -446,6 +454,7 @@ def _region_plan(request: HttpRequest, plan_id: int) -> TrainingPlan:
     return selectors.plan_get(user=request.user, plan_id=plan_id, roles=REGIONAL)
 
 
+@access(GET=(Role.REGIONAL,))
 @login_required
 @require_GET
 def region_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
@@ -480,6 +489,7 @@ REVIEW_ACTIONS: dict[str, Callable[[HttpRequest, TrainingPlan], str]] = {
 }
 
 
+@access(POST=(Role.REGIONAL,))
 @login_required
 @require_POST
 def region_plan_action(
@@ -515,6 +525,7 @@ def _branch_line_choices(branch: Branch) -> list[tuple[str, str]]:
     ]
 
 
+@access(GET=(Role.FLOOR_SUPERVISOR, Role.DIRECTOR))
 @login_required
 @require_GET
 def rota(request: HttpRequest, branch: str) -> HttpResponse:
@@ -601,6 +612,7 @@ ROTA_ACTIONS: dict[str, Callable[[HttpRequest, Branch], str]] = {
 }
 
 
+@access(POST=(Role.DIRECTOR,))
 @login_required
 @require_POST
 def rota_action(request: HttpRequest, branch: str, action: str) -> HttpResponseRedirect:

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from frontoffice.common.access import PUBLIC, SIGNED_IN, access
 from frontoffice.common.views import health, liveness, readiness
 from sedi.views import LogoutView, home
 
@@ -10,10 +11,12 @@ urlpatterns = [
     path("", home, name="home"),
     path(
         "accesso/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        access(GET=PUBLIC, POST=PUBLIC)(
+            auth_views.LoginView.as_view(redirect_authenticated_user=True)
+        ),
         name="login",
     ),
-    path("uscita/", LogoutView.as_view(), name="logout"),
+    path("uscita/", access(POST=SIGNED_IN)(LogoutView.as_view()), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sportelli.page_urls")),
     path("", include("reception.page_urls")),
@@ -30,11 +33,14 @@ urlpatterns = [
     path("api/v1/", include("consulenza.urls")),
     path("api/v1/", include("formazione.urls")),
     path("api/v1/", include("sala.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The published contract: public.
+    path(
+        "api/schema/", access(GET=PUBLIC)(SpectacularAPIView.as_view()), name="schema"
+    ),
     path(
         "api/docs/",
         # The split view serves its script as a file: no inline script (CSP).
-        SpectacularSwaggerSplitView.as_view(url_name="schema"),
+        access(GET=PUBLIC)(SpectacularSwaggerSplitView.as_view(url_name="schema")),
         name="api-docs",
     ),
 ]

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from frontoffice.common.access import access
 from frontoffice.common.api import BoundedDateField, request_user
 from frontoffice.common.fiscal_code import fiscal_code_mask
 from frontoffice.common.pagination import Pagination
@@ -59,6 +60,10 @@ class ProtocolEntryOutputSerializer(serializers.Serializer):
         }
 
 
+@access(
+    GET=(Role.RECEPTION, Role.FLOOR_SUPERVISOR, Role.DIRECTOR),
+    POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR),
+)
 class ProtocolApi(APIView):
     """Register a document or a complaint (POST); list the register (GET)."""
 
@@ -120,6 +125,7 @@ def _entry(request: Request, entry_id: int, roles: tuple[str, ...]) -> ProtocolE
     )
 
 
+@access(POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR, Role.DIRECTOR))
 class ProtocolAnnulApi(APIView):
     """Annul an entry with its reason; the entry and its number stay."""
 
@@ -142,6 +148,7 @@ class ProtocolAnnulApi(APIView):
         return Response(ProtocolEntryOutputSerializer(entry).data)
 
 
+@access(POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR, Role.DIRECTOR))
 class ComplaintStatusApi(APIView):
     """Move a complaint to in progress or answered."""
 
@@ -162,6 +169,7 @@ class ComplaintStatusApi(APIView):
         return Response(ProtocolEntryOutputSerializer(entry).data)
 
 
+@access(GET=(Role.RECEPTION, Role.FLOOR_SUPERVISOR, Role.DIRECTOR))
 class ComplaintsDueApi(APIView):
     """Open complaints past or near their reply deadline (floor supervisor)."""
 
@@ -196,6 +204,7 @@ class ArrivalOutputSerializer(serializers.Serializer):
         }
 
 
+@access(POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR))
 class ArrivalApi(APIView):
     """Log an arrival at reception: a ticket for a line, or solved on the spot."""
 
@@ -267,6 +276,7 @@ class StatsSerializer(serializers.Serializer):
         return [{"reason": reason, "arrivals": n} for reason, n in obj.by_reason]
 
 
+@access(GET=(Role.RECEPTION, Role.FLOOR_SUPERVISOR, Role.DIRECTOR, Role.REGIONAL))
 class ReceptionStatsApi(APIView):
     """The day's reception figures: arrivals per hour and reason, outcomes."""
 
@@ -297,6 +307,7 @@ class FormOutputSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
+@access(GET=(Role.RECEPTION, Role.FLOOR_SUPERVISOR, Role.DIRECTOR))
 class FormListApi(APIView):
     """The forms in distribution (modulistica)."""
 

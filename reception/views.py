@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from consulenza.models import Appointment, Escalation
 from consulenza.selectors import appointment_list
 from consulenza.services import Citizen
+from frontoffice.common.access import access
 from frontoffice.common.dates import long_date
 from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.fiscal_code import fiscal_code_clean
@@ -51,6 +52,10 @@ def _posted_service(request: HttpRequest) -> Service | None:
     return selectors.service_get(service_id=int(value))
 
 
+@access(
+    GET=(Role.RECEPTION, Role.FLOOR_SUPERVISOR),
+    POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR),
+)
 @login_required
 @never_cache
 def intake(request: HttpRequest, branch: str) -> HttpResponse:
@@ -83,6 +88,7 @@ def intake(request: HttpRequest, branch: str) -> HttpResponse:
     return render(request, template, context)
 
 
+@access(POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR))
 @login_required
 @require_POST
 def intake_ticket(request: HttpRequest, branch: str) -> HttpResponse:
@@ -105,6 +111,7 @@ def intake_ticket(request: HttpRequest, branch: str) -> HttpResponse:
     return redirect(reverse("reception:ticket", args=[obj.code, arrival.ticket.pk]))
 
 
+@access(GET=(Role.RECEPTION, Role.FLOOR_SUPERVISOR))
 @login_required
 @never_cache
 def ticket(request: HttpRequest, branch: str, ticket_id: int) -> HttpResponse:
@@ -133,6 +140,7 @@ def ticket(request: HttpRequest, branch: str, ticket_id: int) -> HttpResponse:
     )
 
 
+@access(POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR))
 @login_required
 @require_POST
 def intake_solved(request: HttpRequest, branch: str) -> HttpResponse:
@@ -160,6 +168,7 @@ def intake_solved(request: HttpRequest, branch: str) -> HttpResponse:
     return redirect(reverse("reception:intake", args=[obj.code]))
 
 
+@access(POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR))
 @login_required
 @require_POST
 def intake_check_in(request: HttpRequest, branch: str) -> HttpResponse:
@@ -205,6 +214,7 @@ def intake_check_in(request: HttpRequest, branch: str) -> HttpResponse:
     return redirect(reverse("reception:intake", args=[obj.code]))
 
 
+@access(POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR))
 @login_required
 @require_POST
 def intake_booking(request: HttpRequest, branch: str) -> HttpResponse:
@@ -250,6 +260,10 @@ def intake_booking(request: HttpRequest, branch: str) -> HttpResponse:
     return redirect(reverse("reception:intake", args=[obj.code]))
 
 
+@access(
+    GET=(Role.RECEPTION, Role.FLOOR_SUPERVISOR),
+    POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR),
+)
 @login_required
 @never_cache
 def protocol(request: HttpRequest, branch: str) -> HttpResponse:
@@ -300,6 +314,7 @@ def protocol(request: HttpRequest, branch: str) -> HttpResponse:
     )
 
 
+@access(GET=(Role.RECEPTION, Role.FLOOR_SUPERVISOR, Role.DIRECTOR))
 @login_required
 @never_cache
 def receipt(request: HttpRequest, branch: str, entry_id: int) -> HttpResponse:
@@ -312,6 +327,10 @@ def receipt(request: HttpRequest, branch: str, entry_id: int) -> HttpResponse:
     return render(request, "reception/receipt.html", {"branch": obj, "entry": entry})
 
 
+@access(
+    GET=(Role.RECEPTION, Role.FLOOR_SUPERVISOR, Role.DIRECTOR),
+    POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR, Role.DIRECTOR),
+)
 @login_required
 @never_cache
 def complaints(request: HttpRequest, branch: str) -> HttpResponse:

@@ -11,12 +11,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from frontoffice.common.access import access
 from frontoffice.common.api import request_user
 from sala import selectors, services
 from sala.models import CounterClone
+from sedi.models import StaffRole
 from sedi.permissions import role_required
 from sedi.selectors import branch_get, branch_list
 from sportelli.selectors import counter_get
+
+Role = StaffRole.Role
 
 
 @extend_schema_serializer(component_name="Dashboard")
@@ -65,6 +69,7 @@ class DashboardSerializer(serializers.Serializer):
     alerts = AlertSerializer(many=True)
 
 
+@access(GET=(Role.FLOOR_SUPERVISOR, Role.DIRECTOR, Role.REGIONAL))
 class DashboardApi(APIView):
     """The live hall of a branch (floor supervisor, director; region: read)."""
 
@@ -96,6 +101,7 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
+@access(POST=(Role.FLOOR_SUPERVISOR,))
 class CounterCloneApi(APIView):
     """Clone a counter: open it for a line until a time, with an operator."""
 
@@ -139,6 +145,7 @@ class CounterCloneApi(APIView):
         )
 
 
+@access(POST=(Role.FLOOR_SUPERVISOR,))
 class CounterCloneEndApi(APIView):
     """End a cloned counter: its shift closes."""
 
@@ -174,6 +181,7 @@ class BranchLineOutputSerializer(serializers.Serializer):
     closes_on = serializers.DateField(allow_null=True)
 
 
+@access(POST=(Role.FLOOR_SUPERVISOR, Role.DIRECTOR))
 class PeakLineOpenApi(APIView):
     """Open the Indebiti line for a period, with the reason."""
 
@@ -200,6 +208,7 @@ class PeakLineOpenApi(APIView):
         return Response(BranchLineOutputSerializer(branch_line).data)
 
 
+@access(POST=(Role.FLOOR_SUPERVISOR, Role.DIRECTOR))
 class PeakLineCloseApi(APIView):
     """Close the Indebiti line from today, with the reason."""
 
@@ -249,10 +258,12 @@ class _CounterActionApi(APIView):
         return Response(ShiftOutputSerializer(shift).data)
 
 
+@access(POST=(Role.FLOOR_SUPERVISOR,))
 class CounterPauseApi(_CounterActionApi):
     """Pause a counter left open, with the reason."""
 
 
+@access(POST=(Role.FLOOR_SUPERVISOR,))
 class CounterCloseApi(_CounterActionApi):
     """Close a counter left open, with the reason."""
 
@@ -268,6 +279,7 @@ class MeetingPointOutputSerializer(serializers.Serializer):
     slot_minutes = serializers.IntegerField()
 
 
+@access(POST=(Role.FLOOR_SUPERVISOR, Role.DIRECTOR))
 class MeetingPointOpenApi(APIView):
     """Open one more meeting point for a line, with the reason."""
 

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from formazione.selectors import qualification_list
+from frontoffice.common.access import access
 from frontoffice.common.dates import long_date
 from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.pages import page_user, refusal_text
@@ -71,6 +72,7 @@ def _operator_options(branch: Branch) -> list[dict[str, Any]]:
     ]
 
 
+@access(GET=(Role.FLOOR_SUPERVISOR, Role.DIRECTOR))
 @never_cache
 @login_required
 @require_GET
@@ -99,6 +101,7 @@ def dashboard(request: HttpRequest, branch: str) -> HttpResponse:
     return render(request, "sala/dashboard.html", context)
 
 
+@access(GET=(Role.FLOOR_SUPERVISOR, Role.DIRECTOR))
 @never_cache
 @login_required
 @require_GET
@@ -253,6 +256,7 @@ ACTIONS: dict[str, Callable[[HttpRequest, Branch], str]] = {
 }
 
 
+@access(POST=(Role.FLOOR_SUPERVISOR, Role.DIRECTOR))
 @login_required
 @require_POST
 def action(request: HttpRequest, branch: str, action: str) -> HttpResponseRedirect:

@@ -8,14 +8,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from frontoffice.common.access import PUBLIC, SIGNED_IN, access
 from frontoffice.common.api import request_user
 from sedi import calendar
-from sedi.models import Branch
+from sedi.models import Branch, StaffRole
 from sedi.permissions import IsStaff
 from sedi.selectors import branch_get, branch_list_with_lines, line_list
 from sedi.services import auth_token_obtain, auth_tokens_revoke
 
+Role = StaffRole.Role
 
+
+@access(POST=PUBLIC)
 class AuthTokenApi(APIView):
     """Exchange username and password for an API token."""
 
@@ -39,6 +43,7 @@ class AuthTokenApi(APIView):
         return Response(self.OutputSerializer(token).data)
 
 
+@access(POST=SIGNED_IN)
 class AuthTokenRevokeApi(APIView):
     """Revoke the caller's API token (sign out of the API)."""
 
@@ -48,6 +53,17 @@ class AuthTokenRevokeApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@access(
+    GET=(
+        Role.RECEPTION,
+        Role.OPERATOR,
+        Role.FLOOR_SUPERVISOR,
+        Role.DIRECTOR,
+        Role.CONSULTANT,
+        Role.CONTACT_CENTRE,
+        Role.REGIONAL,
+    )
+)
 class LineListApi(APIView):
     """Counter lines with their service catalogues (guideline §2.1–2.6)."""
 
@@ -123,6 +139,17 @@ def _branch_context() -> dict:
     return {"now": now, "today": calendar.to_rome(now).date()}
 
 
+@access(
+    GET=(
+        Role.RECEPTION,
+        Role.OPERATOR,
+        Role.FLOOR_SUPERVISOR,
+        Role.DIRECTOR,
+        Role.CONSULTANT,
+        Role.CONTACT_CENTRE,
+        Role.REGIONAL,
+    )
+)
 class BranchListApi(APIView):
     """The branches the caller may see, with their lines and today's state."""
 
@@ -136,6 +163,17 @@ class BranchListApi(APIView):
         )
 
 
+@access(
+    GET=(
+        Role.RECEPTION,
+        Role.OPERATOR,
+        Role.FLOOR_SUPERVISOR,
+        Role.DIRECTOR,
+        Role.CONSULTANT,
+        Role.CONTACT_CENTRE,
+        Role.REGIONAL,
+    )
+)
 class BranchDetailApi(APIView):
     """One branch the caller may see; 404 for any other."""
 

@@ -31,4 +31,7 @@ def role_required(*roles: str) -> type[BasePermission]:
 
 
 STAFF_ROLES = tuple(StaffRole.Role.values)
-IsStaff = role_required(*STAFF_ROLES)
+# Every office role: a kiosk (a public machine) only issues tickets and reads
+# the display, so it is not one of them.
+OFFICE_ROLES = tuple(r for r in STAFF_ROLES if r != StaffRole.Role.KIOSK)
+IsStaff = role_required(*OFFICE_ROLES)

@@ -10,15 +10,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from frontoffice.common.access import SIGNED_IN, access
 from sedi import calendar
 from sedi.models import StaffRole
 from sedi.selectors import branch_list, role_list
 from sedi.services import auth_tokens_revoke
 
 # How far ahead the home page lists closing days.
+Role = StaffRole.Role
+
+
 CLOSURES_AHEAD_DAYS = 60
 
 
+@access(GET=SIGNED_IN)
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Show the user's roles, the way to their work and today's hours.

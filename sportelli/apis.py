@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from frontoffice.common.access import PUBLIC, access
 from frontoffice.common.api import request_user
 from sedi.models import StaffRole
 from sedi.permissions import IsStaff, role_required
@@ -55,6 +56,7 @@ def _ticket_response(ticket: Ticket, code: int = status.HTTP_200_OK) -> Response
     return Response(TicketOutputSerializer(state).data, status=code)
 
 
+@access(POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR, Role.KIOSK))
 class TicketIssueApi(APIView):
     """Issue a ticket for a line of the branch (reception desk or kiosk)."""
 
@@ -98,6 +100,17 @@ class LineQueueSerializer(serializers.Serializer):
     estimated_wait_minutes = serializers.IntegerField()
 
 
+@access(
+    GET=(
+        Role.RECEPTION,
+        Role.OPERATOR,
+        Role.FLOOR_SUPERVISOR,
+        Role.DIRECTOR,
+        Role.CONSULTANT,
+        Role.CONTACT_CENTRE,
+        Role.REGIONAL,
+    )
+)
 class QueueApi(APIView):
     """Per line of the branch: waiting, longest wait, open counters, estimated wait."""
 
@@ -136,6 +149,17 @@ class CounterOutputSerializer(serializers.Serializer):
         return user.get_full_name() or user.get_username()
 
 
+@access(
+    GET=(
+        Role.RECEPTION,
+        Role.OPERATOR,
+        Role.FLOOR_SUPERVISOR,
+        Role.DIRECTOR,
+        Role.CONSULTANT,
+        Role.CONTACT_CENTRE,
+        Role.REGIONAL,
+    )
+)
 class CounterListApi(APIView):
     """The branch's counters: the line each serves now, if open."""
 
@@ -156,6 +180,7 @@ def _counter_response(request: Request, counter_id: int) -> Response:
     return Response(CounterOutputSerializer(counter).data)
 
 
+@access(POST=(Role.OPERATOR,))
 class CounterOpenApi(APIView):
     """Open a shift on the counter for a line."""
 
@@ -180,6 +205,7 @@ class CounterOpenApi(APIView):
         return _counter_response(request, counter_id)
 
 
+@access(POST=(Role.OPERATOR, Role.FLOOR_SUPERVISOR))
 class CounterCloseApi(APIView):
     """Close the counter's shift (its operator or the floor supervisor)."""
 
@@ -194,6 +220,7 @@ class CounterCloseApi(APIView):
         return _counter_response(request, counter_id)
 
 
+@access(POST=(Role.OPERATOR, Role.FLOOR_SUPERVISOR))
 class CounterPauseApi(APIView):
     """Pause the counter: no calls, and it no longer counts in the waits."""
 
@@ -211,12 +238,14 @@ class CounterPauseApi(APIView):
         return _counter_response(request, counter_id)
 
 
+@access(POST=(Role.OPERATOR, Role.FLOOR_SUPERVISOR))
 class CounterResumeApi(CounterPauseApi):
     """Resume service at a paused counter."""
 
     paused = False
 
 
+@access(POST=(Role.OPERATOR,))
 class CounterCallNextApi(APIView):
     """Call the next ticket of the counter's line: 200 with it, 204 if none waits."""
 
@@ -247,6 +276,7 @@ class _TicketActionApi(APIView):
         )
 
 
+@access(POST=(Role.OPERATOR, Role.FLOOR_SUPERVISOR))
 class TicketRecallApi(_TicketActionApi):
     """Announce the called ticket again (no new call)."""
 
@@ -258,6 +288,7 @@ class TicketRecallApi(_TicketActionApi):
         return _ticket_response(ticket)
 
 
+@access(POST=(Role.OPERATOR, Role.FLOOR_SUPERVISOR))
 class TicketCompleteApi(_TicketActionApi):
     """Close the ticket as served, with the catalogue services performed."""
 
@@ -280,6 +311,7 @@ class TicketCompleteApi(_TicketActionApi):
         return _ticket_response(ticket)
 
 
+@access(POST=(Role.OPERATOR, Role.FLOOR_SUPERVISOR))
 class TicketNoShowApi(_TicketActionApi):
     """Close the ticket: its holder did not come to the counter."""
 
@@ -291,6 +323,7 @@ class TicketNoShowApi(_TicketActionApi):
         return _ticket_response(ticket)
 
 
+@access(POST=(Role.OPERATOR, Role.FLOOR_SUPERVISOR))
 class TicketTransferApi(_TicketActionApi):
     """Send the ticket to another line, keeping its original issue time."""
 
@@ -332,6 +365,7 @@ class TicketStatusSerializer(serializers.Serializer):
         return None
 
 
+@access(GET=PUBLIC)
 class TicketStatusApi(APIView):
     """Public: one ticket's status, place in line and estimated wait."""
 
@@ -377,6 +411,7 @@ class DisplaySerializer(serializers.Serializer):
     counters = CounterSerializer(many=True)
 
 
+@access(GET=PUBLIC)
 class DisplayApi(APIView):
     """Public: the hall display's data (ticket codes and counters, no names)."""
 

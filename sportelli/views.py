@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from formazione.selectors import qualified_line_ids
+from frontoffice.common.access import PUBLIC, access
 from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.pages import page_user, refusal_text
 from frontoffice.common.qr import qr_svg
@@ -49,6 +50,7 @@ AUDIO_PROBE = "audio/numero.wav"
 # --- Operator desk ----------------------------------------------------------
 
 
+@access(GET=(Role.OPERATOR, Role.FLOOR_SUPERVISOR))
 @login_required
 @require_GET
 def counter_list(request: HttpRequest, branch: str) -> HttpResponse:
@@ -84,6 +86,7 @@ def _desk_queue(*, counter: Counter, shift: Shift | None) -> dict[str, int]:
     }
 
 
+@access(GET=(Role.OPERATOR, Role.FLOOR_SUPERVISOR))
 @login_required
 @require_GET
 def desk(request: HttpRequest, branch: str, counter_id: int) -> HttpResponse:
@@ -123,6 +126,7 @@ def desk(request: HttpRequest, branch: str, counter_id: int) -> HttpResponse:
     )
 
 
+@access(GET=(Role.OPERATOR, Role.FLOOR_SUPERVISOR))
 @login_required
 @require_GET
 def desk_queue(request: HttpRequest, branch: str, counter_id: int) -> HttpResponse:
@@ -251,6 +255,7 @@ DESK_ACTIONS: dict[str, Callable[[HttpRequest, Counter], str | None]] = {
 }
 
 
+@access(POST=(Role.OPERATOR, Role.FLOOR_SUPERVISOR))
 @login_required
 @require_POST
 def desk_action(
@@ -345,6 +350,7 @@ def _audio_base() -> str:
     return static(AUDIO_PROBE).rsplit("/", 1)[0] + "/"
 
 
+@access(GET=PUBLIC)
 @require_GET
 def display(request: HttpRequest, branch: str) -> HttpResponse:
     """Show the hall display of a branch (public, full screen)."""
@@ -354,6 +360,7 @@ def display(request: HttpRequest, branch: str) -> HttpResponse:
     return render(request, "sportelli/display.html", context)
 
 
+@access(GET=PUBLIC)
 @require_GET
 def display_calls(request: HttpRequest, branch: str) -> HttpResponse:
     """Return the display's calls and counters (polled by htmx every 3 s).
@@ -409,6 +416,7 @@ def _kiosk_branch(request: HttpRequest, branch: str) -> Branch:
     return branch_get(user=request.user, code=branch, roles=KIOSK_ROLES)
 
 
+@access(GET=(Role.KIOSK,), POST=(Role.KIOSK,))
 @login_required
 @require_http_methods(["GET", "POST"])
 def kiosk(request: HttpRequest, branch: str) -> HttpResponse:
@@ -450,6 +458,7 @@ def kiosk(request: HttpRequest, branch: str) -> HttpResponse:
     return render(request, "sportelli/kiosk.html", context, status=status)
 
 
+@access(GET=(Role.KIOSK,))
 @login_required
 @require_GET
 def kiosk_ticket(request: HttpRequest, branch: str, ticket_id: int) -> HttpResponse:
@@ -491,6 +500,7 @@ def _ticket_context(public_code: str) -> dict[str, Any]:
     }
 
 
+@access(GET=PUBLIC)
 @never_cache
 @require_GET
 def ticket(request: HttpRequest, public_code: str) -> HttpResponse:
@@ -499,6 +509,7 @@ def ticket(request: HttpRequest, public_code: str) -> HttpResponse:
     return render(request, "sportelli/ticket.html", context)
 
 
+@access(GET=PUBLIC)
 @never_cache
 @require_GET
 def ticket_state(request: HttpRequest, public_code: str) -> HttpResponse:

@@ -3,20 +3,24 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from frontoffice.common.access import PUBLIC, access
 from frontoffice.common.services import health_report, readiness_report
 
 
+@access(GET=PUBLIC)
 def liveness(request: HttpRequest) -> JsonResponse:
     """Answer 200 while the process runs (no database, no cache)."""
     return JsonResponse({"ok": True})
 
 
+@access(GET=PUBLIC)
 def readiness(request: HttpRequest) -> JsonResponse:
     """Answer 200 when the database and the cache answer, else 503."""
     report = readiness_report()
     return JsonResponse(report, status=200 if report["ok"] else 503)
 
 
+@access(GET=PUBLIC)
 def health(request: HttpRequest) -> JsonResponse:
     """Report database, cache and worker state; 503 when something is down."""
     report = health_report()

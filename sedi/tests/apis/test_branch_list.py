@@ -5,6 +5,7 @@ import pytest
 import time_machine
 
 from sedi.models import Branch, BranchLine, ServiceLine, StaffRole
+from sedi.permissions import OFFICE_ROLES
 from sedi.services import REGION_ROLES, staff_role_assign
 from sedi.tests.factories import (
     BranchFactory,
@@ -40,7 +41,7 @@ def _codes(response) -> list[str]:
     return [branch["code"] for branch in response.json()]
 
 
-@pytest.mark.parametrize("role", StaffRole.Role.values)
+@pytest.mark.parametrize("role", OFFICE_ROLES)
 def test_branch_list_shows_a_branch_scoped_role_only_its_branch(
     api_client, branches, role
 ):
@@ -193,3 +194,10 @@ def test_branch_list_query_count_does_not_grow_with_the_branches(
     assert response.status_code == 200
     assert len(response.json()) == count
     assert all(len(branch["lines"]) == 3 for branch in response.json())
+
+
+def test_the_kiosk_is_not_an_office_role(api_client, branches):
+    staff = StaffRoleFactory.create(role=StaffRole.Role.KIOSK, branch=branches["A"])
+    api_client.force_login(staff.user)
+
+    assert api_client.get(URL).status_code == 403
