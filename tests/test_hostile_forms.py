@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frontoffice.common.access import PUBLIC, SIGNED_IN, access_of
+from sedi.models import StaffRole
 from tests.e2e.test_counters import next_open_morning
 from tests.test_permission_matrix import ACCOUNTS, ENDPOINTS, _url, world  # noqa: F401
 
@@ -44,8 +45,7 @@ def _pages() -> list[tuple[str, Any, str | None]]:
         if rule in (PUBLIC, SIGNED_IN):
             pages.append((route, callback, None if rule == PUBLIC else "reception"))
         else:
-            role = rule[0]
-            pages.append((route, callback, ACCOUNTS[role]))
+            pages.append((route, callback, ACCOUNTS[StaffRole.Role(rule[0])]))
     return pages
 
 
