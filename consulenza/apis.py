@@ -32,7 +32,7 @@ from frontoffice.common.fiscal_code import fiscal_code_clean
 from frontoffice.common.pagination import Pagination
 from sedi import calendar
 from sedi.models import Branch, ServiceLine, StaffRole
-from sedi.permissions import IsStaff, role_required
+from sedi.permissions import OFFICE_ROLES, IsStaff, role_required
 from sedi.selectors import branch_get, branch_list
 
 Role = StaffRole.Role
@@ -115,17 +115,7 @@ class EscalationOutputSerializer(serializers.Serializer):
 # --- Slots ------------------------------------------------------------------
 
 
-@access(
-    GET=(
-        Role.RECEPTION,
-        Role.OPERATOR,
-        Role.FLOOR_SUPERVISOR,
-        Role.DIRECTOR,
-        Role.CONSULTANT,
-        Role.CONTACT_CENTRE,
-        Role.REGIONAL,
-    )
-)
+@access(GET=OFFICE_ROLES)
 class SlotListApi(APIView):
     """Free consultation slots of a line at a branch (Mon–Thu 13:30–15:30)."""
 

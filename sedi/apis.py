@@ -12,7 +12,7 @@ from frontoffice.common.access import PUBLIC, SIGNED_IN, access
 from frontoffice.common.api import request_user
 from sedi import calendar
 from sedi.models import Branch, StaffRole
-from sedi.permissions import IsStaff
+from sedi.permissions import OFFICE_ROLES, IsStaff
 from sedi.selectors import branch_get, branch_list_with_lines, line_list
 from sedi.services import auth_token_obtain, auth_tokens_revoke
 
@@ -53,17 +53,7 @@ class AuthTokenRevokeApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@access(
-    GET=(
-        Role.RECEPTION,
-        Role.OPERATOR,
-        Role.FLOOR_SUPERVISOR,
-        Role.DIRECTOR,
-        Role.CONSULTANT,
-        Role.CONTACT_CENTRE,
-        Role.REGIONAL,
-    )
-)
+@access(GET=OFFICE_ROLES)
 class LineListApi(APIView):
     """Counter lines with their service catalogues (guideline §2.1–2.6)."""
 
@@ -139,17 +129,7 @@ def _branch_context() -> dict:
     return {"now": now, "today": calendar.to_rome(now).date()}
 
 
-@access(
-    GET=(
-        Role.RECEPTION,
-        Role.OPERATOR,
-        Role.FLOOR_SUPERVISOR,
-        Role.DIRECTOR,
-        Role.CONSULTANT,
-        Role.CONTACT_CENTRE,
-        Role.REGIONAL,
-    )
-)
+@access(GET=OFFICE_ROLES)
 class BranchListApi(APIView):
     """The branches the caller may see, with their lines and today's state."""
 
@@ -163,17 +143,7 @@ class BranchListApi(APIView):
         )
 
 
-@access(
-    GET=(
-        Role.RECEPTION,
-        Role.OPERATOR,
-        Role.FLOOR_SUPERVISOR,
-        Role.DIRECTOR,
-        Role.CONSULTANT,
-        Role.CONTACT_CENTRE,
-        Role.REGIONAL,
-    )
-)
+@access(GET=OFFICE_ROLES)
 class BranchDetailApi(APIView):
     """One branch the caller may see; 404 for any other."""
 

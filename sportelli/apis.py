@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from frontoffice.common.access import PUBLIC, access
 from frontoffice.common.api import request_user
 from sedi.models import StaffRole
-from sedi.permissions import IsStaff, role_required
+from sedi.permissions import OFFICE_ROLES, IsStaff, role_required
 from sedi.selectors import branch_get, user_has_role_at
 from sportelli import selectors, services
 from sportelli.models import Ticket
@@ -100,17 +100,7 @@ class LineQueueSerializer(serializers.Serializer):
     estimated_wait_minutes = serializers.IntegerField()
 
 
-@access(
-    GET=(
-        Role.RECEPTION,
-        Role.OPERATOR,
-        Role.FLOOR_SUPERVISOR,
-        Role.DIRECTOR,
-        Role.CONSULTANT,
-        Role.CONTACT_CENTRE,
-        Role.REGIONAL,
-    )
-)
+@access(GET=OFFICE_ROLES)
 class QueueApi(APIView):
     """Per line of the branch: waiting, longest wait, open counters, estimated wait."""
 
@@ -149,17 +139,7 @@ class CounterOutputSerializer(serializers.Serializer):
         return user.get_full_name() or user.get_username()
 
 
-@access(
-    GET=(
-        Role.RECEPTION,
-        Role.OPERATOR,
-        Role.FLOOR_SUPERVISOR,
-        Role.DIRECTOR,
-        Role.CONSULTANT,
-        Role.CONTACT_CENTRE,
-        Role.REGIONAL,
-    )
-)
+@access(GET=OFFICE_ROLES)
 class CounterListApi(APIView):
     """The branch's counters: the line each serves now, if open."""
 
