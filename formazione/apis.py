@@ -12,7 +12,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -492,12 +491,8 @@ class QualificationListApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         operator = (
-            get_user_model()
-            .objects.filter(
-                username=data.validated_data["operator"],
-                staff_roles__branch=obj,
-                staff_roles__role=Role.OPERATOR,
-            )
+            selectors.branch_operator_list(branch=obj)
+            .filter(username=data.validated_data["operator"])
             .first()
         )
         if operator is None:

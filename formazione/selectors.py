@@ -57,17 +57,7 @@ def qualified_operator_list(
     """Return the branch's operators who may serve ``line`` on ``on`` (today)."""
     on = on or calendar.today()
     live = Qualification.objects.filter(_live(on), line=line)
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            staff_roles__branch=branch,
-            staff_roles__role=Role.OPERATOR,
-            pk__in=live.values("operator"),
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
+    return branch_operator_list(branch=branch).filter(pk__in=live.values("operator"))
 
 
 def qualification_list(
