@@ -29,7 +29,7 @@ from frontoffice.common.access import access
 from frontoffice.common.api import BoundedDateField, request_user
 from frontoffice.common.exports import CSVRenderer, as_attachment
 from frontoffice.common.fiscal_code import fiscal_code_clean
-from frontoffice.common.pagination import Pagination
+from frontoffice.common.pagination import PAGE_PARAMETERS, Pagination, paginated
 from sedi import calendar
 from sedi.models import Branch, ServiceLine, StaffRole
 from sedi.permissions import OFFICE_ROLES, IsStaff, role_required
@@ -486,8 +486,12 @@ class EscalationListApi(APIView):
         parameters=[
             OpenApiParameter("status", str, enum=Escalation.Status.values),
             OpenApiParameter("branch", str),
+            *PAGE_PARAMETERS,
         ],
-        responses=EscalationOutputSerializer(many=True),
+        responses=paginated(
+            EscalationOutputSerializer(many=True), name="PaginatedEscalationList"
+        ),
+        operation_id="v1_escalations_list",
     )
     def get(self, request: Request) -> Response:
         params = self.FilterSerializer(data=request.query_params)

@@ -29,7 +29,7 @@ from formazione.models import Course, Enrollment, Qualification, TrainingPlan
 from frontoffice.common.access import access
 from frontoffice.common.api import BoundedDateField, request_user
 from frontoffice.common.exports import CSVRenderer, as_attachment
-from frontoffice.common.pagination import Pagination
+from frontoffice.common.pagination import PAGE_PARAMETERS, Pagination, paginated
 from sedi.models import ServiceLine, StaffRole
 from sedi.permissions import role_required
 from sedi.selectors import branch_get
@@ -145,7 +145,13 @@ class PlanListApi(APIView):
         period_start = BoundedDateField()
         period_end = BoundedDateField()
 
-    @extend_schema(parameters=PLAN_FILTERS, responses=PlanOutputSerializer(many=True))
+    @extend_schema(
+        parameters=[*PLAN_FILTERS, *PAGE_PARAMETERS],
+        responses=paginated(
+            PlanOutputSerializer(many=True), name="PaginatedTrainingPlanList"
+        ),
+        operation_id="v1_training_plans_list",
+    )
     def get(self, request: Request) -> Response:
         params = PlanFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

@@ -44,3 +44,8 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+# Errors raised outside any view: JSON under /api/, the site's pages elsewhere.
+handler400 = "frontoffice.common.views.bad_request"
+handler404 = "frontoffice.common.views.not_found"
+handler500 = "frontoffice.common.views.server_error"

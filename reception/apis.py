@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from frontoffice.common.access import access
 from frontoffice.common.api import BoundedDateField, request_user
 from frontoffice.common.fiscal_code import fiscal_code_mask
-from frontoffice.common.pagination import Pagination
+from frontoffice.common.pagination import PAGE_PARAMETERS, Pagination, paginated
 from reception import selectors, services
 from reception.models import Arrival, ProtocolEntry
 from sedi import calendar
@@ -102,8 +102,11 @@ class ProtocolApi(APIView):
         year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
 
     @extend_schema(
-        parameters=[FilterSerializer],
-        responses=ProtocolEntryOutputSerializer(many=True),
+        parameters=[FilterSerializer, *PAGE_PARAMETERS],
+        responses=paginated(
+            ProtocolEntryOutputSerializer(many=True), name="PaginatedProtocolEntryList"
+        ),
+        operation_id="v1_branches_protocol_list",
     )
     def get(self, request: Request, branch: str) -> Response:
         obj = branch_get(user=request.user, code=branch, roles=(*DESK, Role.DIRECTOR))

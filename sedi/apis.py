@@ -84,8 +84,8 @@ class BranchOutputSerializer(serializers.Serializer):
         code = serializers.CharField(source="line.code")
         name = serializers.CharField(source="line.name")
         letter = serializers.CharField(source="line.letter")
-        opened_on = serializers.DateField()
-        closes_on = serializers.DateField()
+        opened_on = serializers.DateField(allow_null=True)
+        closes_on = serializers.DateField(allow_null=True)
         is_open_today = serializers.SerializerMethodField()
 
         def get_is_open_today(self, obj) -> bool:

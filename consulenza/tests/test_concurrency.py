@@ -28,7 +28,11 @@ from sedi.models import ServiceLine
 from sedi.services import catalogue_sync, staff_role_assign
 from sedi.tests.factories import BranchFactory, RegionFactory, UserFactory
 
+# Races only mean something where rows lock (PostgreSQL, required in CI);
+# on the embedded SQLite they check that immediate transactions queue.
 pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.embedded,
     pytest.mark.django_db(transaction=True),
 ]
 

@@ -17,7 +17,13 @@ from sedi.models import StaffRole
 from sedi.services import catalogue_sync, staff_role_assign
 from sedi.tests.factories import BranchFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Races only mean something where rows lock (PostgreSQL, required in CI);
+# on the embedded SQLite they check that immediate transactions queue.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.embedded,
+    pytest.mark.django_db(transaction=True),
+]
 Role = StaffRole.Role
 
 

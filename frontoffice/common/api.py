@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -23,6 +24,20 @@ from frontoffice.common.exceptions import ApplicationError
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Shape every API error as the design asks, always as JSON.
+
+    An error is JSON even when the caller asked for a CSV export: a
+    spreadsheet of one validation message would hide it.
+    """
+    response = _error_response(exc, context)
+    request = context.get("request")
+    if response is not None and request is not None:
+        request.accepted_renderer = JSONRenderer()
+        request.accepted_media_type = JSONRenderer.media_type
+    return response
+
+
+def _error_response(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Shape every API error as the design asks.
 
     - ``ApplicationError`` → 409 ``{"code", "detail"}`` (plus any extra keys);

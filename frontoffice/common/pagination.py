@@ -1,3 +1,7 @@
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
 
@@ -6,3 +10,24 @@ class Pagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="Numero di pagina (da 1)."),
+    OpenApiParameter(
+        "page_size", int, description="Righe per pagina (al massimo 500)."
+    ),
+]
+
+
+def paginated(serializer: serializers.Serializer, *, name: str) -> Any:
+    """Return the schema of a page of ``serializer`` rows, named ``name``."""
+    return inline_serializer(
+        name=name,
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer,
+        },
+    )

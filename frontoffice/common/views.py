@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from frontoffice.common.access import PUBLIC, access
 from frontoffice.common.services import health_report, readiness_report
@@ -41,3 +42,34 @@ def login_locked_out(
     return render(
         request, "registration/locked_out.html", {"detail": detail}, status=429
     )
+
+
+def _api_error(status: int, code: str, detail: str) -> JsonResponse:
+    return JsonResponse({"code": code, "detail": detail}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Answer 400 outside any view: JSON under /api/, the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _api_error(400, "bad_request", _("Richiesta non valida."))
+    return defaults.bad_request(request, exception)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Answer 404 for an unknown address: JSON under /api/, a page elsewhere.
+
+    A path segment of the wrong type (letters where a counter id goes) never
+    reaches a view, so the API's own handler cannot shape this answer.
+    """
+    if request.path.startswith("/api/"):
+        return _api_error(404, "not_found", _("Non trovato."))
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Answer 500: JSON under /api/, the site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _api_error(
+            500, "server_error", _("Errore del server: l'operazione non è riuscita.")
+        )
+    return defaults.server_error(request)

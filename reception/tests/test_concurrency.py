@@ -7,7 +7,13 @@ from reception.tests.conftest import MORNING
 from sedi.services import catalogue_sync
 from sedi.tests.factories import BranchFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Races only mean something where rows lock (PostgreSQL, required in CI);
+# on the embedded SQLite they check that immediate transactions queue.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.embedded,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_concurrent_registrations_get_gapless_unique_numbers(concurrently):

@@ -15,7 +15,13 @@ from sedi.tests.factories import BranchFactory
 from sportelli.models import Shift
 from sportelli.tests.factories import CounterFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Races only mean something where rows lock (PostgreSQL, required in CI);
+# on the embedded SQLite they check that immediate transactions queue.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.embedded,
+    pytest.mark.django_db(transaction=True),
+]
 
 ELEVEN = datetime.datetime(2026, 12, 2, 11, 0, tzinfo=ROME)
 
