@@ -92,9 +92,9 @@ pytest: install-dev assets
 test-pg: install-dev assets
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
-## The tests with a real Celery worker on Redis.
+## The tests with a real Celery worker on Redis and PostgreSQL (faults too).
 test-integration: install-dev
-	REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -m integration $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest -m integration $(PYTEST_ARGS)
 
 ## Only the browser tests (headless Chromium from Debian).
 test-e2e: install-dev assets

@@ -208,6 +208,8 @@ TICKET_ISSUE_RATE = env.int("TICKET_ISSUE_RATE", default=30)
 # How long citizens' personal data (codice fiscale, names, contacts) are
 # kept after an appointment, an escalation or a protocol registration.
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=730)
+# Rows cleared per transaction by the retention job.
+PERSONAL_DATA_BATCH_SIZE = env.int("PERSONAL_DATA_BATCH_SIZE", default=500)
 
 # Lifetime of an API token; a new one is issued at the next token login,
 # and signing out of the pages revokes it.

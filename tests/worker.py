@@ -34,7 +34,19 @@ def celery_worker(*, env: dict[str, str] | None = None) -> Iterator[str]:
     ``env`` adds to this process's environment (REDIS_URL comes from it);
     send tasks with ``apply_async(queue=...)``.
     """
-    queue = f"test-{uuid.uuid4().hex}"
+    with celery_worker_process(env=env) as (queue, _process):
+        yield queue
+
+
+@contextlib.contextmanager
+def celery_worker_process(
+    *, env: dict[str, str] | None = None, queue: str | None = None
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Start a worker as :func:`celery_worker`; yield its queue and process.
+
+    The process is there to be killed: a test of a worker dying mid-task.
+    """
+    queue = queue or f"test-{uuid.uuid4().hex}"
     process = subprocess.Popen(
         [
             sys.executable,
@@ -59,10 +71,11 @@ def celery_worker(*, env: dict[str, str] | None = None) -> Iterator[str]:
         },
     )
     try:
-        yield queue
+        yield queue, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -3,6 +3,7 @@
 import datetime
 from typing import Any
 
+from django import db
 from django.contrib.auth.models import User
 from django.core.exceptions import (
     NON_FIELD_ERRORS,
@@ -47,6 +48,8 @@ def _error_response(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
         body = {"code": exc.code, "detail": exc.detail, **exc.extra}
         return Response(body, status=exc.status_code)
+    if isinstance(exc, DATABASE_DOWN):
+        return database_unavailable_response()
     if isinstance(exc, DjangoValidationError):
         errors = as_serializer_error(exc)
         if NON_FIELD_ERRORS in errors:
@@ -75,6 +78,33 @@ def _error_response(exc: Exception, context: dict[str, Any]) -> Response | None:
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response.data.setdefault("code", "not_authenticated")
     return response
+
+
+# The database dropped the connection or refuses new ones (a restart, a
+# failover): the request is refused cleanly and nothing half-written stays,
+# since every write runs in a transaction. Django opens a new connection for
+# the next request, so the process recovers on its own.
+DATABASE_DOWN = (db.OperationalError, db.InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable_body() -> dict[str, str]:
+    """Return the 503 body of a request the database could not serve."""
+    return {
+        "code": "database_unavailable",
+        "detail": _(
+            "Il servizio è momentaneamente non disponibile: riprovi tra pochi secondi."
+        ),
+    }
+
+
+def database_unavailable_response() -> Response:
+    """Return the API's 503 for a database that does not answer."""
+    return Response(
+        database_unavailable_body(),
+        status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def request_user(request: Request) -> User:

@@ -45,6 +45,7 @@ DESCRIPTIONS = {
     "sconosciuto.",
     "409": "Una regola della linea guida rifiuta l'operazione.",
     "429": "Troppe richieste: riprovare più tardi.",
+    "503": "Base dati momentaneamente non raggiungibile: riprovare (Retry-After).",
 }
 
 
@@ -77,6 +78,7 @@ def _statuses(path: str, method: str, operation: dict[str, Any]) -> list[str]:
         statuses.append("409")
     if (method, path) in RATE_LIMITED:
         statuses.append("429")
+    statuses.append("503")
     return statuses
 
 

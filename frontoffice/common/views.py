@@ -1,3 +1,5 @@
+import sys
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -5,6 +7,11 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 
 from frontoffice.common.access import PUBLIC, access
+from frontoffice.common.api import (
+    DATABASE_DOWN,
+    RETRY_AFTER_SECONDS,
+    database_unavailable_body,
+)
 from frontoffice.common.services import health_report, readiness_report
 
 
@@ -67,7 +74,23 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """Answer 500: JSON under /api/, the site's page elsewhere."""
+    """Answer 500: JSON under /api/, the site's page elsewhere.
+
+    A database that dropped or refuses connections (a restart) is not a
+    fault of the product: the answer is 503 with ``Retry-After``, and the
+    next request opens a new connection.
+    """
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_DOWN):
+        body = database_unavailable_body()
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse(body, status=503)
+        else:
+            response = HttpResponse(
+                body["detail"], status=503, content_type="text/plain; charset=utf-8"
+            )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if request.path.startswith("/api/"):
         return _api_error(
             500, "server_error", _("Errore del server: l'operazione non è riuscita.")

@@ -160,3 +160,21 @@ def test_paginated_lists_are_declared_as_pages(api_client):
         page = schema["components"]["schemas"][name]
         assert set(page["properties"]) == {"count", "next", "previous", "results"}
         assert {"page", "page_size"} <= {p["name"] for p in operation["parameters"]}
+
+
+def test_a_database_that_drops_the_connection_answers_503(api_client, monkeypatch):
+    # The database going away is outside the product: simulated here, and
+    # proved for real by tests/integration/test_database_restart.py.
+    from django.db import OperationalError
+
+    def gone(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("sedi.apis.branch_list_with_lines", gone)
+    api_client.force_login(UserFactory.create(is_superuser=True))
+
+    response = api_client.get("/api/v1/branches/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json()["code"] == "database_unavailable"
