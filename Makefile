@@ -9,7 +9,8 @@ PYTEST_ARGS ?=
 CHECK_ENV := DJANGO_SECRET_KEY=checks-only-not-a-secret
 
 .PHONY: run test lint types check pytest test-pg test-integration test-e2e \
-        install install-dev assets migrate seed worker beat messages clean
+        install install-dev assets migrate seed worker beat messages clean \
+        bench bench-smoke
 
 ## Serve the embedded default (SQLite, Celery eager, demo data) at 127.0.0.1:8000.
 run: install assets
@@ -99,6 +100,19 @@ test-integration: install-dev
 ## Only the browser tests (headless Chromium from Debian).
 test-e2e: install-dev assets
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+## Benchmarks (not part of CI): the hall's hot paths, the pgbench ceiling and
+## the displays on PostgreSQL (BENCH_DATABASE_URL, default a database
+## frontoffice_bench that it recreates); see bench/README.md.
+bench: install-dev assets
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	@command -v pgbench >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## A short run of the same, to check that the bench works.
+bench-smoke: install-dev assets
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.run --quick --no-write
 
 migrate: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
