@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, connections
 from rest_framework.test import APIClient
 
@@ -74,6 +75,7 @@ def _test_settings(settings: Any) -> None:
     The login limits are off, so that ``client.login`` works, and so is the
     ticket issue rate; their own tests turn them on.
     """
+    cache.clear()  # rate counters and public answers start empty in each test
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False
     settings.TICKET_ISSUE_RATE = 0

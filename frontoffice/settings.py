@@ -207,6 +207,9 @@ TICKET_ISSUE_RATE = env.int("TICKET_ISSUE_RATE", default=30)
 
 # How long citizens' personal data (codice fiscale, names, contacts) are
 # kept after an appointment, an escalation or a protocol registration.
+# How long a public answer (hall display, virtual ticket) may outlive a change
+# its invalidation missed; see frontoffice/common/public_cache.py.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=2)
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=730)
 # Rows cleared per transaction by the retention job.
 PERSONAL_DATA_BATCH_SIZE = env.int("PERSONAL_DATA_BATCH_SIZE", default=500)

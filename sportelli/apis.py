@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.http import HttpResponse
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -13,9 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from frontoffice.common import public_cache
 from frontoffice.common.access import PUBLIC, access
 from frontoffice.common.api import request_user
-from sedi.models import StaffRole
+from sedi.models import Branch, StaffRole
 from sedi.permissions import OFFICE_ROLES, IsStaff, role_required
 from sedi.selectors import branch_get, user_has_role_at
 from sportelli import selectors, services
@@ -345,6 +347,11 @@ class TicketStatusSerializer(serializers.Serializer):
         return None
 
 
+NOT_MODIFIED = OpenApiResponse(
+    description="Nessuna novità rispetto all'ETag in If-None-Match (nessun corpo)."
+)
+
+
 @access(GET=PUBLIC)
 class TicketStatusApi(APIView):
     """Public: one ticket's status, place in line and estimated wait."""
@@ -352,11 +359,17 @@ class TicketStatusApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=TicketStatusSerializer)
-    def get(self, request: Request, public_code: str) -> Response:
-        ticket = selectors.ticket_by_public_code(public_code=public_code)
-        state = selectors.ticket_state(ticket=ticket)
-        return Response(TicketStatusSerializer(state).data)
+    @extend_schema(responses={200: TicketStatusSerializer, 304: NOT_MODIFIED})
+    def get(self, request: Request, public_code: str) -> HttpResponse:
+        def build() -> Any:
+            ticket = selectors.ticket_by_public_code(public_code=public_code)
+            return TicketStatusSerializer(selectors.ticket_state(ticket=ticket)).data
+
+        body, etag = public_cache.cached_json(
+            key=selectors.ticket_status_cache_key(public_code=public_code),
+            build=build,
+        )
+        return public_cache.json_response(request, body, etag)
 
 
 @extend_schema_serializer(component_name="Display")
@@ -398,7 +411,16 @@ class DisplayApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=DisplaySerializer)
-    def get(self, request: Request, branch: str) -> Response:
-        obj = selectors.branch_public_get(code=branch)
-        return Response(DisplaySerializer(selectors.display_data(branch=obj)).data)
+    @extend_schema(responses={200: DisplaySerializer, 304: NOT_MODIFIED})
+    def get(self, request: Request, branch: str) -> HttpResponse:
+        found: list[Branch] = []
+        branch_id = selectors.branch_public_id(code=branch, found=found)
+
+        def build() -> Any:
+            obj = found[0] if found else Branch.objects.get(pk=branch_id)
+            return DisplaySerializer(selectors.display_data(branch=obj)).data
+
+        body, etag = public_cache.cached_json(
+            key=selectors.display_cache_key(branch_id=branch_id), build=build
+        )
+        return public_cache.json_response(request, body, etag)

@@ -1,6 +1,7 @@
 """Reads of the counters: queues, positions, waits, hall display."""
 
 import datetime
+import hashlib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from django.db.models.functions import Coalesce, ExtractHour, RowNumber
 from django.http import Http404
 from django.utils import timezone
 
+from frontoffice.common import public_cache
 from sedi import calendar
 from sedi.models import Branch, Service, ServiceLine
 from sedi.selectors import branch_lines_open, branch_list
@@ -336,6 +338,34 @@ def display_counters(*, branch: Branch):
             Prefetch("line__services", queryset=Service.objects.order_by("position"))
         )
         .order_by("counter__number")
+    )
+
+
+def display_cache_key(*, branch_id: int) -> str:
+    """Return the public cache key of a branch's hall display."""
+    return f"display:{branch_id}"
+
+
+def ticket_status_cache_key(*, public_code: str) -> str:
+    """Return the public cache key of a virtual ticket (code hashed: any length)."""
+    return "ticket-status:" + hashlib.sha256(public_code.encode()).hexdigest()[:32]
+
+
+def branch_public_id(*, code: str, found: list[Branch] | None = None) -> int:
+    """Return a branch's id by code for the public pages, cached; else 404.
+
+    When the id had to be read, the branch read is appended to ``found``,
+    so that the caller does not read it again.
+    """
+
+    def find() -> int:
+        branch = branch_public_get(code=code)
+        if found is not None:
+            found.append(branch)
+        return branch.pk
+
+    return public_cache.lookup(
+        key="branch-id:" + hashlib.sha256(code.encode()).hexdigest()[:32], find=find
     )
 
 

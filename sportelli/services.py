@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from formazione.selectors import operator_is_qualified, qualified_line_ids
+from frontoffice.common import public_cache
 from frontoffice.common.exceptions import ApplicationError, RateLimited
 from frontoffice.common.sequences import sequence_next
 from frontoffice.common.throttle import rate_allow
@@ -19,9 +20,11 @@ from sedi.models import Branch, BranchLine, Service, ServiceLine, StaffRole
 from sedi.selectors import branch_lines_open, user_has_role_at
 from sportelli.models import Counter, Shift, Ticket, TicketEvent, TicketSequence
 from sportelli.selectors import (
+    display_cache_key,
     priority_streak_limit,
     ticket_in_progress,
     ticket_issue_rate,
+    ticket_status_cache_key,
     waiting_tickets,
 )
 
@@ -67,6 +70,11 @@ def _event(
     counter: Counter | None = None,
     **data: object,
 ) -> TicketEvent:
+    # The hall display and the ticket's own page change with every event.
+    public_cache.invalidate(
+        display_cache_key(branch_id=ticket.branch_id),
+        ticket_status_cache_key(public_code=ticket.public_code),
+    )
     return TicketEvent.objects.create(
         ticket=ticket, kind=kind, actor=actor, at=at, counter=counter, data=data
     )
@@ -459,6 +467,7 @@ def shift_open(*, counter: Counter, operator: User, line_code: str) -> Shift:
             code="counter_busy",
             detail=_("Lo sportello è già aperto da un altro operatore."),
         ) from None
+    public_cache.invalidate(display_cache_key(branch_id=counter.branch_id))
     return shift
 
 
@@ -496,6 +505,7 @@ def shift_close(*, counter: Counter, actor: User) -> Shift:
     shift.closed_at = timezone.now()
     shift.closed_by = actor
     shift.save(update_fields=["closed_at", "closed_by", "updated_at"])
+    public_cache.invalidate(display_cache_key(branch_id=counter.branch_id))
     return shift
 
 
@@ -508,6 +518,7 @@ def shift_pause(*, counter: Counter, actor: User, paused: bool) -> Shift:
     elif not paused:
         shift.paused_at = None
     shift.save(update_fields=["paused_at", "updated_at"])
+    public_cache.invalidate(display_cache_key(branch_id=counter.branch_id))
     return shift
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from sedi.models import StaffRole
 from sedi.tests.factories import BranchFactory, StaffRoleFactory, UserFactory
+from sportelli import services
 from sportelli.models import Shift, Ticket, TicketEvent
 from sportelli.tests.conftest import MORNING, ROME, STANDARD_LINES
 from sportelli.tests.factories import CounterFactory, ShiftFactory, TicketFactory
@@ -243,6 +244,51 @@ def test_display_shows_calls_and_counters_without_names(
     ]
     assert operator.last_name not in response.text
     assert operator.username not in response.text
+
+
+def test_a_thousand_displays_cost_what_one_does(
+    api_client, branch, counter, operator, morning, django_assert_num_queries
+):
+    shift = ShiftFactory.create(counter=counter, operator=operator)
+    waiting = TicketFactory.create(branch=branch, number=8, line=shift.line)
+    first = api_client.get("/api/v1/branches/roma-centro/display/")
+
+    # Answered from the shared cache: no query, and 304 for a screen that
+    # already holds this answer.
+    with django_assert_num_queries(0):
+        again = api_client.get("/api/v1/branches/roma-centro/display/")
+        unchanged = api_client.get(
+            "/api/v1/branches/roma-centro/display/",
+            HTTP_IF_NONE_MATCH=first["ETag"],
+        )
+    # A call changes the display: the next read shows it at once.
+    called = services.ticket_call_next(counter=counter, operator=operator)
+    after = api_client.get(
+        "/api/v1/branches/roma-centro/display/", HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+
+    assert again.content == first.content
+    assert unchanged.status_code == 304
+    assert called is not None
+    assert called.pk == waiting.pk
+    assert after.status_code == 200
+    assert [call["id"] for call in after.json()["calls"]] == [waiting.pk]
+
+
+def test_a_virtual_ticket_is_fresh_after_its_own_call(
+    api_client, branch, counter, operator, morning, django_assert_num_queries
+):
+    shift = ShiftFactory.create(counter=counter, operator=operator)
+    ticket = TicketFactory.create(branch=branch, number=9, line=shift.line)
+    url = f"/api/v1/tickets/status/{ticket.public_code}/"
+    before = api_client.get(url).json()
+
+    with django_assert_num_queries(0):
+        api_client.get(url)
+    services.ticket_call_next(counter=counter, operator=operator)
+    after = api_client.get(url).json()
+
+    assert (before["status"], after["status"]) == ("waiting", "called")
 
 
 def test_counter_list(as_user, receptionist, branch, counter, operator, morning):
