@@ -12,8 +12,36 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from sedi.models import StaffRole
-from sedi.selectors import user_has_role
+from sedi.models import Branch, StaffRole
+from sedi.selectors import role_list
+
+HeldRole = tuple[str, int | None, int | None]
+
+
+def held_roles(request: Request) -> list[HeldRole]:
+    """Return the caller's roles as ``(role, branch_id, region_id)``, read once.
+
+    Kept on the request: the permission check and the view that needs to
+    know in which capacity the caller acts share one query.
+    """
+    held = getattr(request, "_held_roles", None)
+    if held is None:
+        held = list(
+            role_list(user=request.user).values_list("role", "branch_id", "region_id")
+        )
+        request._held_roles = held  # type: ignore[attr-defined]
+    return held
+
+
+def holds_role_at(request: Request, *, branch: Branch, roles: Iterable[str]) -> bool:
+    """Return whether the caller holds any of ``roles`` at ``branch``."""
+    if request.user.is_superuser:
+        return True
+    wanted = set(roles)
+    return any(
+        role in wanted and (branch_id == branch.pk or region_id == branch.region_id)
+        for role, branch_id, region_id in held_roles(request)
+    )
 
 
 def role_required(*roles: str) -> type[BasePermission]:
@@ -24,7 +52,13 @@ def role_required(*roles: str) -> type[BasePermission]:
         required: Iterable[str] = roles
 
         def has_permission(self, request: Request, view: Any) -> bool:
-            return user_has_role(user=request.user, roles=self.required)
+            user = request.user
+            if not user.is_authenticated:
+                return False
+            if user.is_superuser:
+                return True
+            wanted = set(self.required)
+            return any(role in wanted for role, _, _ in held_roles(request))
 
     HasRole.__name__ = "HasRole_" + "_".join(r.replace("-", "_") for r in roles)
     return HasRole

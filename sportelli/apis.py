@@ -18,8 +18,8 @@ from frontoffice.common import public_cache
 from frontoffice.common.access import PUBLIC, access
 from frontoffice.common.api import request_user
 from sedi.models import Branch, StaffRole
-from sedi.permissions import OFFICE_ROLES, IsStaff, role_required
-from sedi.selectors import branch_get, user_has_role_at
+from sedi.permissions import OFFICE_ROLES, IsStaff, holds_role_at, role_required
+from sedi.selectors import branch_get
 from sportelli import selectors, services
 from sportelli.models import Ticket
 
@@ -74,10 +74,8 @@ class TicketIssueApi(APIView):
         obj = branch_get(user=request.user, code=branch, roles=ISSUERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        at_desk = user_has_role_at(
-            user=request.user,
-            branch=obj,
-            roles=[Role.RECEPTION, Role.FLOOR_SUPERVISOR],
+        at_desk = holds_role_at(
+            request, branch=obj, roles=[Role.RECEPTION, Role.FLOOR_SUPERVISOR]
         )
         ticket = services.ticket_issue(
             branch=obj,

@@ -43,15 +43,19 @@ def _line_by_code(code: str) -> ServiceLine:
     return line
 
 
+def _line_closed(line: ServiceLine) -> ApplicationError:
+    return ApplicationError(
+        code="line_closed",
+        detail=_("La linea «%(line)s» non è aperta in questa sede oggi.")
+        % {"line": line.name},
+    )
+
+
 def _require_line_open(*, branch: Branch, line: ServiceLine, on: datetime.date) -> None:
     """Refuse a line the branch does not have open on ``on`` (409 ``line_closed``)."""
     presence = BranchLine.objects.filter(branch=branch, line=line).first()
     if presence is None or not presence.is_open_on(on):
-        raise ApplicationError(
-            code="line_closed",
-            detail=_("La linea «%(line)s» non è aperta in questa sede oggi.")
-            % {"line": line.name},
-        )
+        raise _line_closed(line)
 
 
 def _line_at_branch(*, branch: Branch, code: str, on: datetime.date) -> ServiceLine:
@@ -114,7 +118,14 @@ def ticket_issue(
     """
     now = timezone.now()
     on = calendar.to_rome(now).date()
-    line = _line_by_code(line_code)
+    # One read for the line and its presence at the branch; an unknown code
+    # is told apart (400) only when nothing is found.
+    presence = (
+        BranchLine.objects.select_related("line")
+        .filter(branch=branch, line__code=line_code)
+        .first()
+    )
+    line = presence.line if presence is not None else _line_by_code(line_code)
     if issued_by is not None and not rate_allow(
         key=f"ticket-issue:{issued_by.pk}", per_minute=ticket_issue_rate()
     ):
@@ -133,7 +144,8 @@ def ticket_issue(
                 "alle 12:00, nei giorni di apertura della sede."
             ),
         )
-    _require_line_open(branch=branch, line=line, on=on)
+    if presence is None or not presence.is_open_on(on):
+        raise _line_closed(line)
     ticket = Ticket(
         branch=branch,
         line=line,

@@ -2,8 +2,7 @@
 
 from typing import Any
 
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F
+from django.db import connection, models
 from django.utils import timezone
 
 
@@ -12,22 +11,41 @@ def sequence_next(
 ) -> int:
     """Increment the counter row of ``model`` matching ``key``; return its value.
 
-    Must run inside the caller's transaction: the UPDATE locks the row until
-    commit, so concurrent callers queue behind it, and a rolled-back caller
-    gives its number back — numbers stay unique and gapless. The first call
-    for a key creates the row (``model`` needs a unique constraint on the
-    key's fields); if a concurrent caller created it first, the constraint
-    says so and the UPDATE path is taken.
+    Must run inside the caller's transaction. One statement does it all:
+    an ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` creates the row at 1
+    or adds one to it, and keeps it locked until commit, so concurrent
+    callers queue behind it and a rolled-back caller gives its number back —
+    numbers stay unique and gapless. ``model`` needs a unique constraint on
+    exactly the key's fields. PostgreSQL and SQLite (3.35+) both speak it.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("sequence_next() must run inside a transaction")
-    rows = model._default_manager.filter(**key)
-    bump = {field: F(field) + 1, "updated_at": timezone.now()}
-    if not rows.update(**bump):
-        try:
-            with transaction.atomic():
-                model._default_manager.create(**key, **{field: 1})
-            return 1
-        except IntegrityError:
-            rows.update(**bump)
-    return rows.values_list(field, flat=True).get()
+    quote = connection.ops.quote_name
+    columns, params = [], []
+    for name, value in key.items():
+        column = _field(model, name)
+        if isinstance(value, models.Model):
+            value = value.pk
+        columns.append(quote(column.column))
+        params.append(column.get_db_prep_save(value, connection))
+    now = _field(model, "updated_at").get_db_prep_save(timezone.now(), connection)
+    table = quote(model._meta.db_table)
+    counter = quote(_field(model, field).column)
+    created, updated = quote("created_at"), quote("updated_at")
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}, {counter}, {created}, {updated}) "
+        f"VALUES ({placeholders}, 1, %s, %s) "
+        f"ON CONFLICT ({', '.join(columns)}) DO UPDATE "
+        f"SET {counter} = {table}.{counter} + 1, {updated} = excluded.{updated} "
+        f"RETURNING {counter}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, now, now])
+        return int(cursor.fetchone()[0])
+
+
+def _field(model: type[models.Model], name: str) -> models.Field:
+    found = model._meta.get_field(name)
+    assert isinstance(found, models.Field)
+    return found
