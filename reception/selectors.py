@@ -14,7 +14,7 @@ from reception.models import Arrival, Form, ProtocolEntry
 from sedi import calendar
 from sedi.models import Branch, Service, ServiceLine
 from sedi.selectors import branch_lines_open
-from sportelli.selectors import queue_summary, tickets_issued_by_line
+from sportelli.selectors import WaitEstimate, queue_summary, tickets_issued_by_line
 
 SEARCH_LIMIT = 12
 
@@ -23,8 +23,33 @@ SEARCH_LIMIT = 12
 class LineOption:
     line: ServiceLine
     service: Service
-    estimated_wait_minutes: int
     waiting: int
+    open_counters: int = 0
+    # None while no counter serves the line: no wait can be promised.
+    wait: WaitEstimate | None = None
+
+    @property
+    def estimated_wait_minutes(self) -> int | None:
+        return self.wait.minutes if self.wait else None
+
+    @property
+    def estimated_wait_min_minutes(self) -> int | None:
+        return self.wait.low if self.wait else None
+
+    @property
+    def estimated_wait_max_minutes(self) -> int | None:
+        return self.wait.high if self.wait else None
+
+    def rank(self) -> tuple[bool, int, int]:
+        """Order the lines that serve a reason: staffed first, shortest wait.
+
+        A line no counter serves comes after every staffed one whatever its
+        queue (its people wait for nobody); among those, the shortest
+        queue first.
+        """
+        if self.wait is None:
+            return (True, self.waiting, self.line.position)
+        return (False, self.wait.minutes, self.line.position)
 
 
 @dataclass
@@ -37,7 +62,8 @@ class ReasonMatch:
 
     @property
     def proposed(self) -> LineOption | None:
-        """Return the line with the shortest wait among those that serve it."""
+        """Return the staffed line with the shortest wait among those that
+        serve it; a line without an open counter only when none is staffed."""
         return self.options[0] if self.options else None
 
 
@@ -56,7 +82,8 @@ def reason_search(*, branch: Branch, query: str) -> list[ReasonMatch]:
 
     Activities come from the catalogues of the lines open at the branch
     today; one served by several lines (e.g. "Rilascio PIN cittadino")
-    proposes the line with the shortest estimated wait now. A fixed number
+    proposes the staffed line with the shortest estimated wait now, never
+    one without an open counter while another is staffed. A fixed number
     of queries.
     """
     words = [w for w in query.lower().split() if w][:5]
@@ -81,12 +108,13 @@ def reason_search(*, branch: Branch, query: str) -> list[ReasonMatch]:
             LineOption(
                 line=service.line,
                 service=service,
-                estimated_wait_minutes=queue.estimated_wait_minutes if queue else 0,
                 waiting=queue.waiting if queue else 0,
+                open_counters=queue.open_counters if queue else 0,
+                wait=queue.wait if queue else None,
             )
         )
     for match in matches.values():
-        match.options.sort(key=lambda o: (o.estimated_wait_minutes, o.line.position))
+        match.options.sort(key=LineOption.rank)
     found = list(matches.values())
     for label, handled in RECEPTION_ACTIVITIES:
         if all(word in str(label).lower() for word in words):

@@ -25,6 +25,13 @@ def test_intake_search_proposes_the_line(desk, morning, django_assert_max_num_qu
     assert 'data-testid="issue-proposed"' in page
 
 
+def test_intake_says_when_no_counter_serves_a_line(desk, morning):
+    page = desk.get("/accoglienza/roma-centro/?q=PIN").text
+
+    assert "nessuno sportello aperto ora" in page
+    assert "~0" not in page
+
+
 def test_intake_search_partial_for_htmx(desk, morning):
     response = desk.get(
         "/accoglienza/roma-centro/?q=durc", headers={"hx-request": "true"}

@@ -366,7 +366,9 @@ def test_kiosk_issues_a_ticket_and_shows_it_ready_to_print(client, demo):
     page = response.text
     assert 'data-testid="ticket-code">A002</h1>' in page
     assert '<dd data-testid="ticket-position">1</dd>' in page
-    assert "circa 0 minuti" in page
+    # No counter serves the line: the ticket promises no wait, never 0.
+    assert "nessuno sportello aperto ora" in page
+    assert "0 minuti" not in page
     assert "Linea Assicurato Pensionato" in page
     assert "Roma Centro — 2 dicembre 2026" in page
     assert "ore 09:00" in page
@@ -374,6 +376,22 @@ def test_kiosk_issues_a_ticket_and_shows_it_ready_to_print(client, demo):
     make_qr.assert_called_once_with(
         f"http://testserver/biglietto/{ticket.public_code}/", error="m"
     )
+
+
+def test_kiosk_ticket_with_a_counter_open_shows_a_range(client, demo, counter):
+    login(client, "operatore")
+    client.post(desk_url(counter, "apri"), {"line": PENSIONER})
+    for _ in range(3):
+        issue(demo)
+    client.logout()
+    login(client, "kiosk")
+
+    page = client.post("/totem/roma-centro/", {"line": PENSIONER}, follow=True).text
+
+    # 3 ahead × 8 min (no service measured yet) = 24, spread 4 × √3: 17–31.
+    assert '<dd data-testid="ticket-position">4</dd>' in page
+    assert 'data-wait="17-31">tra 17 e 31 minuti</span>' in page
+    assert "nessuno sportello aperto ora" not in page
 
 
 def test_kiosk_ticket_of_another_branch_is_not_found(client, demo):
