@@ -31,7 +31,7 @@ from reception.models import Arrival, ProtocolEntry
 from sedi import calendar
 from sedi.models import Branch, Service, StaffRole
 from sedi.selectors import branch_get, branch_lines_open, branch_list
-from sportelli.selectors import ticket_state
+from sportelli.selectors import hours_now, ticket_state
 
 Role = StaffRole.Role
 DESK = (Role.RECEPTION, Role.FLOOR_SUPERVISOR)
@@ -66,6 +66,8 @@ def intake(request: HttpRequest, branch: str) -> HttpResponse:
     context: dict[str, Any] = {
         "branch": obj,
         "query": query,
+        "hours": hours_now(branch=obj),
+        "for_tickets": True,
         "appointments": appointment_list(branch=obj, day=today)
         if obj.has_consultation
         else [],

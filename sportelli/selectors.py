@@ -715,3 +715,51 @@ def mean_wait_by_hour(*, branch: Branch, days: list[datetime.date]) -> dict[int,
         .order_by("hour")
     )
     return {row["hour"]: round(_minutes(row["mean_wait"]) or 0.0, 1) for row in rows}
+
+
+# --- Opening hours, as the desks show them -----------------------------------
+
+
+@dataclass(frozen=True)
+class HoursNow:
+    """Whether counters serve and tickets are issued now, and why not."""
+
+    counters_open: bool
+    tickets_open: bool
+    # Why the whole day is closed (holiday, patron saint), if it is.
+    closed_for: str | None
+    is_open_day: bool
+    before_opening: bool
+    opens: datetime.time
+    closes: datetime.time
+    last_ticket: datetime.time
+
+
+def hours_now(*, branch: Branch, now: datetime.datetime | None = None) -> HoursNow:
+    """Return the branch's counter hours as they stand at ``now`` (Rome)."""
+    now = now or timezone.now()
+    local = calendar.to_rome(now)
+    open_day = calendar.is_open_day(branch=branch, day=local.date())
+    return HoursNow(
+        counters_open=calendar.counters_open_at(branch=branch, at=now),
+        tickets_open=calendar.tickets_open_at(branch=branch, at=now),
+        closed_for=calendar.closed_for(branch=branch, day=local.date()),
+        is_open_day=open_day,
+        before_opening=open_day and local.time() < calendar.COUNTER_OPENS,
+        opens=calendar.COUNTER_OPENS,
+        closes=calendar.COUNTER_CLOSES,
+        last_ticket=calendar.LAST_TICKET,
+    )
+
+
+def waiting_preview(
+    *, branch: Branch, line: ServiceLine, on: datetime.date, limit: int
+) -> tuple[int, int, list[Ticket]]:
+    """Return how many wait on a line (and with priority), and the first
+    ``limit`` of them in call order. Two queries."""
+    waiting = waiting_tickets(branch=branch, line=line, on=on)
+    counts = waiting.aggregate(
+        n=Count("pk"), n_priority=Count("pk", filter=Q(priority=True))
+    )
+    first = list(waiting.only("letter", "number", "priority")[:limit])
+    return counts["n"], counts["n_priority"], first

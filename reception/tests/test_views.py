@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from reception.models import Arrival, Form, ProtocolEntry
@@ -30,6 +32,35 @@ def test_intake_says_when_no_counter_serves_a_line(desk, morning):
 
     assert "nessuno sportello aperto ora" in page
     assert "~0" not in page
+
+
+def test_intake_shows_closed_now_before_anyone_clicks(client, receptionist):
+    import time_machine
+
+    from reception.tests.conftest import ROME
+
+    # 12:10: the counters still serve, but no ticket is issued any more.
+    with time_machine.travel(
+        datetime.datetime(2026, 12, 2, 12, 10, tzinfo=ROME), tick=False
+    ):
+        client.force_login(receptionist)
+        page = client.get("/accoglienza/roma-centro/").text
+    assert 'data-testid="closed-now"' in page
+    assert "I biglietti di oggi sono stati emessi fino alle 12:00" in page
+
+    # Saturday: closed all day.
+    with time_machine.travel(
+        datetime.datetime(2026, 12, 5, 10, 0, tzinfo=ROME), tick=False
+    ):
+        client.force_login(receptionist)
+        page = client.get("/accoglienza/roma-centro/").text
+    assert "Oggi gli sportelli non aprono: servono dal lunedì al venerdì." in page
+
+
+def test_intake_during_hours_has_no_closed_banner(desk, morning):
+    page = desk.get("/accoglienza/roma-centro/").text
+
+    assert 'data-testid="closed-now"' not in page
 
 
 def test_intake_search_partial_for_htmx(desk, morning):
