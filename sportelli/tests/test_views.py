@@ -357,6 +357,11 @@ def test_the_called_ticket_shows_a_service_timer(client, open_counter, demo, clo
     # panel, next to the code.
     assert page.index('data-testid="served"') < page.index('id="complete-form"')
     assert 'form="complete-form"' in page
+    # The operator books the first free consultation from the desk.
+    assert (
+        'href="/consulenza/prenota/?branch=roma-centro&amp;line=assicurato-pensionato"'
+        ' data-testid="desk-book"'
+    ) in page
 
 
 def test_another_operators_counter_shows_no_usable_buttons(client, open_counter, demo):
