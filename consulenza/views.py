@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -243,3 +244,104 @@ def agenda_appointment(
         },
         status=status,
     )
+
+
+# --- CRIC escalations ---------------------------------------------------------
+
+ESCALATION_READERS = (Role.REGIONAL, Role.CONTACT_CENTRE)
+ESCALATIONS_PER_PAGE = 25
+
+
+def _escalations_page(
+    request: HttpRequest,
+    *,
+    failed: int | None = None,
+    typed: str = "",
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = page_user(request)
+    state = request.GET.get("stato", "")
+    if state not in Escalation.Status.values:
+        state = ""
+    branch_code = request.GET.get("sede", "")[:50]
+    branches = list(branch_list(user=user, roles=ESCALATION_READERS))
+    if branch_code not in {b.code for b in branches}:
+        branch_code = ""
+    escalations = selectors.escalation_list(
+        user=user,
+        roles=ESCALATION_READERS,
+        status=state or None,
+        branch=branch_code or None,
+    )
+    page = Paginator(escalations, ESCALATIONS_PER_PAGE).get_page(
+        request.GET.get("pagina")
+    )
+    query = urlencode({k: v for k, v in (("stato", state), ("sede", branch_code)) if v})
+    return render(
+        request,
+        "consulenza/escalations.html",
+        {
+            "page": page,
+            "states": Escalation.Status.choices,
+            "state": state,
+            "branches": branches,
+            "branch_code": branch_code,
+            "query": query,
+            "can_resolve": branch_list(user=user, roles=[Role.REGIONAL]).exists(),
+            "failed": failed,
+            "typed": typed,
+            "errors": errors or [],
+        },
+        status=status,
+    )
+
+
+@access(GET=ESCALATION_READERS)
+@never_cache  # citizens' names: no-store
+@login_required
+@require_http_methods(["GET"])
+def escalation_list(request: HttpRequest) -> HttpResponse:
+    """List the CRIC escalations (the region's; the CCM's own), with filters."""
+    if not branch_list(user=page_user(request), roles=ESCALATION_READERS).exists():
+        raise PermissionDenied
+    return _escalations_page(request)
+
+
+@access(POST=(Role.REGIONAL,))
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def escalation_resolve(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    """Resolve an escalation with the CRIC's outcome, from the list."""
+    user = page_user(request)
+    if not branch_list(user=user, roles=[Role.REGIONAL]).exists():
+        raise PermissionDenied
+    escalation = selectors.escalation_get(
+        user=user, escalation_id=escalation_id, roles=[Role.REGIONAL]
+    )
+    outcome = request.POST.get("outcome", "")[:5000]
+    try:
+        services.escalation_resolve(
+            escalation=escalation, outcome=outcome, resolved_by=user
+        )
+    except ValidationError as exc:
+        return _escalations_page(
+            request,
+            failed=escalation.pk,
+            typed=outcome,
+            errors=exc.messages,
+            status=400,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request,
+            _("Richiesta n. %(id)d risolta.") % {"id": escalation.pk},
+        )
+    back = request.POST.get("next", "")
+    target = reverse("consulenza-pages:escalations")
+    if back.startswith("?") and len(back) < 200:
+        target += back
+    return HttpResponseRedirect(target)

@@ -156,3 +156,19 @@ def test_the_consultant_agenda_has_no_violations(page, demo):
     follow(page, demo, "Istruttoria e definizione (appuntamento delle 13:30)")
     assert page.get_by_role("heading", name="Chiudi la consulenza").is_visible()
     assert axe_violations(page) == []
+
+
+def test_the_cric_escalations_page_has_no_violations(page, demo):
+    from consulenza.tests.factories import EscalationFactory
+    from sedi.models import Branch, ServiceLine
+
+    EscalationFactory.create(
+        branch=Branch.objects.get(code="roma-centro"),
+        line=ServiceLine.objects.get(code="assicurato-pensionato"),
+    )
+    sign_in(page, demo, "regione")
+    follow(page, demo, "Richieste al CRIC")
+    assert page.get_by_role("heading", name="Richieste inoltrate al CRIC").is_visible()
+    assert page.get_by_role("button", name="Risolvi").count() >= 1
+
+    assert axe_violations(page) == []
