@@ -156,6 +156,46 @@ def protocol_entries(
     return entries.order_by("-year", "-number")
 
 
+@dataclass(frozen=True)
+class ProtocolQuery:
+    """A search of the register; every field is optional."""
+
+    number: int | None = None
+    year: int | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    kind: str = ""
+    subject: str = ""
+
+
+def protocol_search(*, branch: Branch, query: ProtocolQuery) -> QuerySet[ProtocolEntry]:
+    """Return the branch's entries matching ``query``, newest first.
+
+    Dates are Rome calendar days of registration, both ends included; the
+    subject matches words in any order, case-insensitive.
+    """
+    entries = protocol_entries(branch=branch)
+    if query.number is not None:
+        entries = entries.filter(number=query.number)
+    if query.year is not None:
+        entries = entries.filter(year=query.year)
+    if query.date_from is not None:
+        start = datetime.datetime.combine(
+            query.date_from, datetime.time(), calendar.ROME
+        )
+        entries = entries.filter(registered_at__gte=start)
+    if query.date_to is not None:
+        end = datetime.datetime.combine(
+            query.date_to + datetime.timedelta(days=1), datetime.time(), calendar.ROME
+        )
+        entries = entries.filter(registered_at__lt=end)
+    if query.kind in ProtocolEntry.Kind.values:
+        entries = entries.filter(kind=query.kind)
+    for word in query.subject.split()[:5]:
+        entries = entries.filter(subject__icontains=word)
+    return entries
+
+
 def protocol_entry_get(*, branches: QuerySet[Branch], entry_id: int) -> ProtocolEntry:
     """Return an entry of one of ``branches``, else raise Http404."""
     entry = (

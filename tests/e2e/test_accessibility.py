@@ -172,3 +172,26 @@ def test_the_cric_escalations_page_has_no_violations(page, demo):
     assert page.get_by_role("button", name="Risolvi").count() >= 1
 
     assert axe_violations(page) == []
+
+
+def test_the_protocol_register_and_annulment_have_no_violations(page, demo):
+    from django.contrib.auth.models import User
+
+    from reception.services import protocol_register
+    from sedi.models import Branch
+
+    protocol_register(
+        branch=Branch.objects.get(code="roma-centro"),
+        kind="documento",
+        subject="Domanda di pensione",
+        registered_by=User.objects.get(username="reception"),
+    )
+    sign_in(page, demo, "reception")
+    follow(page, demo, "Protocollo")
+    follow(page, demo, "Cerca nel registro")
+    assert page.get_by_role("heading", name="Registro di protocollo").is_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="roma-centro/", exact=False).first.click()
+    page.get_by_role("heading", name="Annulla la registrazione").wait_for()
+    assert axe_violations(page) == []
