@@ -195,3 +195,12 @@ def test_the_protocol_register_and_annulment_have_no_violations(page, demo):
     page.get_by_role("link", name="roma-centro/", exact=False).first.click()
     page.get_by_role("heading", name="Annulla la registrazione").wait_for()
     assert axe_violations(page) == []
+
+
+def test_the_404_page_has_no_violations(page, demo):
+    response = page.goto(f"{demo}/pagina-che-non-esiste/")
+
+    assert response is not None
+    assert response.status == 404
+    assert page.get_by_role("heading", name="Pagina non trovata").is_visible()
+    assert axe_violations(page) == []
