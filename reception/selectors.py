@@ -10,7 +10,8 @@ from django.db.models.functions import ExtractHour
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from reception.models import Arrival, Form, ProtocolEntry
+from reception import search
+from reception.models import Arrival, Form, ProtocolEntry, ReasonSynonym
 from sedi import calendar
 from sedi.models import Branch, Service, ServiceLine
 from sedi.selectors import branch_lines_open
@@ -81,25 +82,37 @@ def reason_search(*, branch: Branch, query: str) -> list[ReasonMatch]:
     """Return the reasons matching ``query`` with the lines that serve them.
 
     Activities come from the catalogues of the lines open at the branch
-    today; one served by several lines (e.g. "Rilascio PIN cittadino")
-    proposes the staffed line with the shortest estimated wait now, never
-    one without an open counter while another is staffed. A fixed number
-    of queries.
+    today, matched word by word without regard to case or accents and
+    allowing typos ("pensone"), and through the synonyms kept in the admin
+    ("NASpI", "ISEE", "estratto conto"). One served by several lines (e.g.
+    "Rilascio PIN cittadino") proposes the staffed line with the shortest
+    estimated wait now, never one without an open counter while another
+    is staffed. A fixed number of queries.
     """
-    words = [w for w in query.lower().split() if w][:5]
-    if not words:
+    typed = search.words(query)[:5]
+    if not typed:
         return []
     today = calendar.today()
     open_lines = {bl.line_id for bl in branch_lines_open(branch=branch, on=today)}
-    condition = Q()
-    for word in words:
-        condition &= Q(name__icontains=word)
-    services = (
-        Service.objects.filter(condition, line_id__in=open_lines)
+    catalogue = list(
+        Service.objects.filter(line_id__in=open_lines)
         .select_related("line")
         .order_by("line__position", "position")
     )
-    queues = {row.line.pk: row for row in queue_summary(branch=branch)}
+    chosen = {s.pk for s in catalogue if search.text_matches(typed, s.name)}
+    for synonym in ReasonSynonym.objects.all():
+        if not search.term_matches(typed, synonym.term):
+            continue
+        codes = set(synonym.codes)
+        chosen |= {
+            s.pk
+            for s in catalogue
+            if s.code in codes and synonym.line_id in (None, s.line_id)
+        }
+    services = [s for s in catalogue if s.pk in chosen]
+    queues = (
+        {row.line.pk: row for row in queue_summary(branch=branch)} if services else {}
+    )
     matches: dict[str, ReasonMatch] = {}
     for service in services:
         match = matches.setdefault(service.name, ReasonMatch(name=service.name))
@@ -117,7 +130,7 @@ def reason_search(*, branch: Branch, query: str) -> list[ReasonMatch]:
         match.options.sort(key=LineOption.rank)
     found = list(matches.values())
     for label, handled in RECEPTION_ACTIVITIES:
-        if all(word in str(label).lower() for word in words):
+        if search.text_matches(typed, str(label)):
             found.append(ReasonMatch(name=str(label), handled_at_reception=handled))
     return found[:SEARCH_LIMIT]
 

@@ -7,6 +7,7 @@ as alerts on the same page.
 
 import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -55,18 +56,10 @@ def _posted_service(request: HttpRequest) -> Service | None:
     return selectors.service_get(service_id=int(value))
 
 
-@access(
-    GET=(Role.RECEPTION, Role.FLOOR_SUPERVISOR),
-    POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR),
-)
-@login_required
-@never_cache
-def intake(request: HttpRequest, branch: str) -> HttpResponse:
-    """The intake screen: search the reason, send the person to the right place."""
-    obj = _branch(request, branch)
-    query = request.GET.get("q", "")[:100]
+def _intake_context(obj: Branch, query: str) -> dict[str, Any]:
+    """Return what the intake screen shows for ``query``."""
     today = calendar.today()
-    context: dict[str, Any] = {
+    return {
         "branch": obj,
         "query": query,
         "hours": hours_now(branch=obj),
@@ -84,7 +77,24 @@ def intake(request: HttpRequest, branch: str) -> HttpResponse:
         "recent": Arrival.objects.filter(branch=obj)
         .select_related("line", "ticket", "form")
         .order_by("-arrived_at")[:8],
+        "booking": {},
     }
+
+
+@access(
+    GET=(Role.RECEPTION, Role.FLOOR_SUPERVISOR),
+    POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR),
+)
+@login_required
+@never_cache
+def intake(request: HttpRequest, branch: str) -> HttpResponse:
+    """The intake screen: search the reason, send the person to the right place."""
+    obj = _branch(request, branch)
+    query = request.GET.get("q", "")[:100]
+    context = _intake_context(obj, query)
+    if query and not context["matches"]:
+        # Reception extends the synonyms from this list (admin).
+        services.unmatched_search_log(branch=obj, query=query)
     template = (
         "reception/partials/matches.html"
         if request.headers.get("HX-Request") == "true"
@@ -111,7 +121,12 @@ def intake_ticket(request: HttpRequest, branch: str) -> HttpResponse:
         )
     except (ApplicationError, ValidationError) as exc:
         messages.error(request, refusal_text(exc))
-        return redirect(reverse("reception:intake", args=[obj.code]))
+        # Back to the same search: the person is still at the desk.
+        query = request.POST.get("q", "")[:100]
+        target = reverse("reception:intake", args=[obj.code])
+        if query:
+            target += "?" + urlencode({"q": query})
+        return redirect(target)
     assert arrival.ticket is not None
     return redirect(reverse("reception:ticket", args=[obj.code, arrival.ticket.pk]))
 
@@ -226,21 +241,34 @@ def intake_booking(request: HttpRequest, branch: str) -> HttpResponse:
     """Book the first free consultation for the person at the desk."""
     obj = _branch(request, branch)
     field = request.POST.get
+    typed = {
+        "line": field("line", "")[:50],
+        "fiscal_code": field("fiscal_code", "")[:32],
+        "first_name": field("first_name", "").strip()[:100],
+        "last_name": field("last_name", "").strip()[:100],
+        "email": field("email", "").strip()[:254],
+        "phone": field("phone", "").strip()[:30],
+    }
     try:
         _arrival, result = services.arrival_booking(
             branch=obj,
-            line_code=field("line", "")[:50],
+            line_code=typed["line"],
             citizen=Citizen(
-                fiscal_code=field("fiscal_code", "")[:32],
-                first_name=field("first_name", "").strip()[:100],
-                last_name=field("last_name", "").strip()[:100],
-                email=field("email", "").strip()[:254],
-                phone=field("phone", "").strip()[:30],
+                fiscal_code=typed["fiscal_code"],
+                first_name=typed["first_name"],
+                last_name=typed["last_name"],
+                email=typed["email"],
+                phone=typed["phone"],
             ),
             handled_by=page_user(request),
         )
     except (ApplicationError, ValidationError) as exc:
-        messages.error(request, refusal_text(exc))
+        # The page again, with what was typed: nobody types a name twice.
+        context = _intake_context(obj, "")
+        context["booking"] = typed
+        context["booking_error"] = refusal_text(exc)
+        status = 409 if isinstance(exc, ApplicationError) else 400
+        return render(request, "reception/intake.html", context, status=status)
     else:
         if isinstance(result, Escalation):
             messages.warning(

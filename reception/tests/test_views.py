@@ -272,6 +272,33 @@ def test_booking_with_an_invalid_fiscal_code(desk, appointment_today, morning):
 
     assert "Codice fiscale non valido." in response.text
     assert Arrival.objects.count() == 0
+    # What was typed stays: nobody types the names twice.
+    assert response.status_code == 400
+    assert 'id="book-first-name" name="first_name"' in response.text
+    assert 'value="Anna"' in response.text
+    assert 'value="Bianchi"' in response.text
+    assert 'value="XYZ"' in response.text
+    assert '<option value="assicurato-pensionato" selected>' in response.text
+    assert 'data-testid="booking-error"' in response.text
+
+
+def test_a_ticket_refused_outside_hours_keeps_the_search(client, receptionist):
+    import time_machine
+
+    from reception.tests.conftest import ROME
+
+    with time_machine.travel(
+        datetime.datetime(2026, 12, 2, 12, 20, tzinfo=ROME), tick=False
+    ):
+        client.force_login(receptionist)
+        response = client.post(
+            "/accoglienza/roma-centro/biglietto/",
+            {"line": "soggetto-contribuente", "q": "PIN"},
+            follow=True,
+        )
+
+    assert response.redirect_chain == [("/accoglienza/roma-centro/?q=PIN", 302)]
+    assert 'value="PIN"' in response.text
 
 
 def test_the_intake_screen_is_available_in_english(desk, morning):
