@@ -49,6 +49,7 @@ READERS = (
 )
 CANCELLERS = (Role.RECEPTION, Role.CONTACT_CENTRE, Role.FLOOR_SUPERVISOR)
 REGIONAL = (Role.REGIONAL,)
+ESCALATION_READERS = (Role.REGIONAL, Role.CONTACT_CENTRE)
 STAFF = tuple(Role.values)
 # How far ahead the slots API may start (a longer-range query is refused).
 SLOT_LIST_MAX_AHEAD_DAYS = 366
@@ -470,11 +471,14 @@ class BacklogReportApi(APIView):
         return as_attachment(request, response, filename="backlog.csv")
 
 
-@access(GET=(Role.REGIONAL,))
+@access(GET=ESCALATION_READERS)
 class EscalationListApi(APIView):
-    """The CRIC escalations of the caller's region, newest first (paginated)."""
+    """The CRIC escalations of the caller's region, newest first (paginated).
 
-    permission_classes = [role_required(*REGIONAL)]
+    The contact centre sees those it sent itself.
+    """
+
+    permission_classes = [role_required(*ESCALATION_READERS)]
 
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(
@@ -497,7 +501,7 @@ class EscalationListApi(APIView):
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         escalations = selectors.escalation_list(
-            user=request.user, roles=REGIONAL, **params.validated_data
+            user=request.user, roles=ESCALATION_READERS, **params.validated_data
         )
         paginator = Pagination()
         page = paginator.paginate_queryset(escalations, request, view=self)

@@ -516,10 +516,23 @@ def escalation_list(
     status: str | None = None,
     branch: str | None = None,
 ) -> QuerySet[Escalation]:
-    """Return the escalations of the branches ``user`` reaches, newest first."""
-    escalations = Escalation.objects.filter(
-        branch__in=branch_list(user=user, roles=roles)
-    ).select_related("branch", "line", "topic", "resolved_by")
+    """Return the escalations ``user`` may see through ``roles``, newest first.
+
+    The regional office sees every escalation of its branches; the contact
+    centre only those it sent itself (least privilege: the citizens of
+    other requests are none of its business).
+    """
+    roles = list(roles)
+    branch_roles = [r for r in roles if r != Role.CONTACT_CENTRE]
+    visible = Q(branch__in=branch_list(user=user, roles=branch_roles))
+    if Role.CONTACT_CENTRE in roles and user.is_authenticated:
+        visible |= Q(
+            branch__in=branch_list(user=user, roles=[Role.CONTACT_CENTRE]),
+            requested_by=user,
+        )
+    escalations = Escalation.objects.filter(visible).select_related(
+        "branch", "line", "topic", "resolved_by"
+    )
     if status:
         escalations = escalations.filter(status=status)
     if branch:

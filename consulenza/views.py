@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,21 +32,23 @@ from sedi.selectors import branch_get, branch_list
 
 Role = StaffRole.Role
 BOOKERS = (Role.RECEPTION, Role.CONTACT_CENTRE, Role.FLOOR_SUPERVISOR)
+# The page also serves the counter operators: "Attivazione Agenda
+# appuntamenti" is an activity of their catalogue, booked from the desk.
+PAGE_BOOKERS = (*BOOKERS, Role.OPERATOR)
 # Slots offered in the form's list: the next ones within the 30 days.
 SLOTS_SHOWN = 40
 
 
-@access(
-    GET=(Role.RECEPTION, Role.FLOOR_SUPERVISOR, Role.CONTACT_CENTRE),
-    POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR, Role.CONTACT_CENTRE),
-)
+@access(GET=PAGE_BOOKERS, POST=PAGE_BOOKERS)
 @never_cache  # the page shows personal data: no-store
 @login_required
 @require_http_methods(["GET", "POST"])
 def appointment_book(request: HttpRequest) -> HttpResponse:
     """Book a consultation for a citizen at the desk or on the phone."""
     user = page_user(request)
-    branches = [b for b in branch_list(user=user, roles=BOOKERS) if b.has_consultation]
+    branches = [
+        b for b in branch_list(user=user, roles=PAGE_BOOKERS) if b.has_consultation
+    ]
     if not branches:
         raise PermissionDenied
     source = request.POST if request.method == "POST" else request.GET
@@ -53,7 +56,7 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
     line_code = source.get("line", "")[:50]
     branch = line = None
     if branch_code:
-        branch = branch_get(user=user, code=branch_code, roles=BOOKERS)
+        branch = branch_get(user=user, code=branch_code, roles=PAGE_BOOKERS)
     if line_code:
         line = ServiceLine.objects.filter(code=line_code).first()
     lines = list(ServiceLine.objects.prefetch_related("services"))
@@ -141,3 +144,204 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
             "error": error,
         },
     )
+
+
+# --- The consultant's agenda --------------------------------------------------
+
+AGENDA_ROLES = (Role.CONSULTANT, Role.FLOOR_SUPERVISOR)
+
+
+@access(GET=AGENDA_ROLES)
+@never_cache  # names and codici fiscali: no-store
+@login_required
+@require_http_methods(["GET"])
+def agenda(request: HttpRequest, branch: str) -> HttpResponse:
+    """Show today's appointments of the branch, of one meeting point if chosen."""
+    user = page_user(request)
+    obj = branch_get(user=user, code=branch, roles=AGENDA_ROLES)
+    today = calendar.today()
+    points = list(
+        selectors.meeting_point_list(branch=obj, valid_from=today, valid_to=today)
+    )
+    point = None
+    chosen = request.GET.get("punto", "")
+    if chosen.isdigit():
+        point = next((p for p in points if p.pk == int(chosen)), None)
+    appointments = selectors.appointment_list(
+        branch=obj, day=today, user=user, roles=AGENDA_ROLES
+    )
+    if point is not None:
+        appointments = appointments.filter(meeting_point=point)
+    return render(
+        request,
+        "consulenza/agenda.html",
+        {
+            "branch": obj,
+            "today": today,
+            "points": points,
+            "point": point,
+            "appointments": list(appointments),
+        },
+    )
+
+
+@access(GET=AGENDA_ROLES, POST=AGENDA_ROLES)
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_appointment(
+    request: HttpRequest, branch: str, appointment_id: int
+) -> HttpResponse:
+    """Show one appointment; POST closes it with istruttoria and definizione."""
+    user = page_user(request)
+    obj = branch_get(user=user, code=branch, roles=AGENDA_ROLES)
+    appointment = selectors.appointment_get(
+        user=user, appointment_id=appointment_id, roles=AGENDA_ROLES
+    )
+    if appointment.meeting_point.branch_id != obj.pk:
+        raise Http404(appointment_id)
+    notes = request.POST.get("preparation_notes", "")[:5000]
+    outcome = request.POST.get("outcome", "")[:5000]
+    errors: dict[str, list[str]] = {}
+    error = None
+    status = 200
+    if request.method == "POST":
+        try:
+            services.appointment_close(
+                appointment=appointment,
+                preparation_notes=notes,
+                outcome=outcome,
+                closed_by=user,
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+            status = 400
+        except ApplicationError as exc:
+            error = exc.detail
+            status = 409
+        else:
+            local = calendar.to_rome(appointment.start)
+            messages.success(
+                request,
+                _("Appuntamento delle %(time)s definito.")
+                % {"time": local.strftime("%H:%M")},
+            )
+            query = urlencode({"punto": appointment.meeting_point_id})
+            return HttpResponseRedirect(
+                f"{reverse('consulenza-pages:agenda', args=[obj.code])}?{query}"
+            )
+    return render(
+        request,
+        "consulenza/agenda_appointment.html",
+        {
+            "branch": obj,
+            "appointment": appointment,
+            "day": calendar.to_rome(appointment.start).date(),
+            "notes": notes,
+            "outcome": outcome,
+            "errors": errors,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+# --- CRIC escalations ---------------------------------------------------------
+
+ESCALATION_READERS = (Role.REGIONAL, Role.CONTACT_CENTRE)
+ESCALATIONS_PER_PAGE = 25
+
+
+def _escalations_page(
+    request: HttpRequest,
+    *,
+    failed: int | None = None,
+    typed: str = "",
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = page_user(request)
+    state = request.GET.get("stato", "")
+    if state not in Escalation.Status.values:
+        state = ""
+    branch_code = request.GET.get("sede", "")[:50]
+    branches = list(branch_list(user=user, roles=ESCALATION_READERS))
+    if branch_code not in {b.code for b in branches}:
+        branch_code = ""
+    escalations = selectors.escalation_list(
+        user=user,
+        roles=ESCALATION_READERS,
+        status=state or None,
+        branch=branch_code or None,
+    )
+    page = Paginator(escalations, ESCALATIONS_PER_PAGE).get_page(
+        request.GET.get("pagina")
+    )
+    query = urlencode({k: v for k, v in (("stato", state), ("sede", branch_code)) if v})
+    return render(
+        request,
+        "consulenza/escalations.html",
+        {
+            "page": page,
+            "states": Escalation.Status.choices,
+            "state": state,
+            "branches": branches,
+            "branch_code": branch_code,
+            "query": query,
+            "can_resolve": branch_list(user=user, roles=[Role.REGIONAL]).exists(),
+            "failed": failed,
+            "typed": typed,
+            "errors": errors or [],
+        },
+        status=status,
+    )
+
+
+@access(GET=ESCALATION_READERS)
+@never_cache  # citizens' names: no-store
+@login_required
+@require_http_methods(["GET"])
+def escalation_list(request: HttpRequest) -> HttpResponse:
+    """List the CRIC escalations (the region's; the CCM's own), with filters."""
+    if not branch_list(user=page_user(request), roles=ESCALATION_READERS).exists():
+        raise PermissionDenied
+    return _escalations_page(request)
+
+
+@access(POST=(Role.REGIONAL,))
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def escalation_resolve(request: HttpRequest, escalation_id: int) -> HttpResponse:
+    """Resolve an escalation with the CRIC's outcome, from the list."""
+    user = page_user(request)
+    if not branch_list(user=user, roles=[Role.REGIONAL]).exists():
+        raise PermissionDenied
+    escalation = selectors.escalation_get(
+        user=user, escalation_id=escalation_id, roles=[Role.REGIONAL]
+    )
+    outcome = request.POST.get("outcome", "")[:5000]
+    try:
+        services.escalation_resolve(
+            escalation=escalation, outcome=outcome, resolved_by=user
+        )
+    except ValidationError as exc:
+        return _escalations_page(
+            request,
+            failed=escalation.pk,
+            typed=outcome,
+            errors=exc.messages,
+            status=400,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request,
+            _("Richiesta n. %(id)d risolta.") % {"id": escalation.pk},
+        )
+    back = request.POST.get("next", "")
+    target = reverse("consulenza-pages:escalations")
+    if back.startswith("?") and len(back) < 200:
+        target += back
+    return HttpResponseRedirect(target)

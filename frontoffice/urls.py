@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from frontoffice.common.access import PUBLIC, SIGNED_IN, access
-from frontoffice.common.views import health, liveness, readiness
+from frontoffice.common.views import favicon, health, liveness, readiness
 from sedi.views import LogoutView, home
 
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("sala.page_urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("favicon.ico", favicon, name="favicon"),
     path("healthz", liveness, name="healthz"),
     path("readyz", readiness, name="readyz"),
     path("api/v1/", include("sedi.urls")),
@@ -46,6 +47,7 @@ urlpatterns = [
 ]
 
 # Errors raised outside any view: JSON under /api/, the site's pages elsewhere.
-handler400 = "frontoffice.common.views.bad_request"
-handler404 = "frontoffice.common.views.not_found"
-handler500 = "frontoffice.common.views.server_error"
+handler400 = "frontoffice.common.views.error_400"
+handler403 = "frontoffice.common.views.error_403"
+handler404 = "frontoffice.common.views.error_404"
+handler500 = "frontoffice.common.views.error_500"

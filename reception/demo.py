@@ -24,6 +24,12 @@ SUPERVISOR_PERMISSIONS = [
     "change_form",
     "view_protocolentry",
     "view_arrival",
+    "view_reasonsynonym",
+    "add_reasonsynonym",
+    "change_reasonsynonym",
+    "delete_reasonsynonym",
+    "view_unmatchedsearch",
+    "delete_unmatchedsearch",
 ]
 
 

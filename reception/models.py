@@ -243,3 +243,100 @@ class ProtocolEntry(BaseModel):
     @property
     def is_annulled(self) -> bool:
         return self.annulled_at is not None
+
+
+class ReasonSynonym(BaseModel):
+    """A word people say, mapped to the catalogue activities it means.
+
+    Kept by the floor supervisor in the admin: "pensione", "ISEE", "NASpI"
+    and the like find the activities whose names do not contain them.
+    """
+
+    term = models.CharField(
+        _("parola o sigla"),
+        max_length=80,
+        unique=True,
+        help_text=_("Come la dice il cittadino, es. «NASpI», «estratto conto»."),
+    )
+    service_codes = models.CharField(
+        _("codici delle attività"),
+        max_length=500,
+        help_text=_(
+            "Codici delle attività del catalogo, separati da virgola "
+            "(es. «estratto-contributivo, stato-pratiche»)."
+        ),
+    )
+    line = models.ForeignKey(
+        "sedi.ServiceLine",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("solo sulla linea"),
+        help_text=_("Vuoto: le attività con quei codici su ogni linea."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("sinonimo di ricerca")
+        verbose_name_plural = _("sinonimi di ricerca")
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+    @property
+    def codes(self) -> list[str]:
+        return [c.strip() for c in self.service_codes.split(",") if c.strip()]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from sedi.models import Service
+
+        codes = self.codes
+        if not codes:
+            raise ValidationError({"service_codes": _("Indicare almeno un codice.")})
+        services = Service.objects.filter(code__in=codes)
+        if self.line_id:
+            services = services.filter(line_id=self.line_id)
+        unknown = sorted(set(codes) - set(services.values_list("code", flat=True)))
+        if unknown:
+            raise ValidationError(
+                {
+                    "service_codes": _("Codici sconosciuti: %(codes)s.")
+                    % {"codes": ", ".join(unknown)}
+                }
+            )
+
+
+class UnmatchedSearch(BaseModel):
+    """A reason typed at the intake that found nothing, and how often.
+
+    Reception reads the list in the admin to extend the synonyms. Only the
+    normalised words are kept, once per branch, with a counter.
+    """
+
+    branch = models.ForeignKey(
+        "sedi.Branch",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("sede"),
+    )
+    query = models.CharField(_("ricerca"), max_length=100)
+    hits = models.PositiveIntegerField(_("volte"), default=1)
+    last_at = models.DateTimeField(_("ultima volta"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ricerca senza risultati")
+        verbose_name_plural = _("ricerche senza risultati")
+        ordering = ["-hits", "-last_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["branch", "query"], name="unmatched_search_branch_query"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.query

@@ -17,9 +17,19 @@ urlpatterns = [
     path("accoglienza/<slug:branch>/prenota/", views.intake_booking, name="booking"),
     path("accoglienza/<slug:branch>/protocollo/", views.protocol, name="protocol"),
     path(
+        "accoglienza/<slug:branch>/protocollo/registro/",
+        views.protocol_register,
+        name="register",
+    ),
+    path(
         "accoglienza/<slug:branch>/protocollo/<int:entry_id>/",
         views.receipt,
         name="receipt",
+    ),
+    path(
+        "accoglienza/<slug:branch>/protocollo/<int:entry_id>/annulla/",
+        views.protocol_annul,
+        name="annul",
     ),
     path("accoglienza/<slug:branch>/reclami/", views.complaints, name="complaints"),
 ]

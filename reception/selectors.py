@@ -10,11 +10,12 @@ from django.db.models.functions import ExtractHour
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from reception.models import Arrival, Form, ProtocolEntry
+from reception import search
+from reception.models import Arrival, Form, ProtocolEntry, ReasonSynonym
 from sedi import calendar
 from sedi.models import Branch, Service, ServiceLine
 from sedi.selectors import branch_lines_open
-from sportelli.selectors import queue_summary, tickets_issued_by_line
+from sportelli.selectors import WaitEstimate, queue_summary, tickets_issued_by_line
 
 SEARCH_LIMIT = 12
 
@@ -23,8 +24,33 @@ SEARCH_LIMIT = 12
 class LineOption:
     line: ServiceLine
     service: Service
-    estimated_wait_minutes: int
     waiting: int
+    open_counters: int = 0
+    # None while no counter serves the line: no wait can be promised.
+    wait: WaitEstimate | None = None
+
+    @property
+    def estimated_wait_minutes(self) -> int | None:
+        return self.wait.minutes if self.wait else None
+
+    @property
+    def estimated_wait_min_minutes(self) -> int | None:
+        return self.wait.low if self.wait else None
+
+    @property
+    def estimated_wait_max_minutes(self) -> int | None:
+        return self.wait.high if self.wait else None
+
+    def rank(self) -> tuple[bool, int, int]:
+        """Order the lines that serve a reason: staffed first, shortest wait.
+
+        A line no counter serves comes after every staffed one whatever its
+        queue (its people wait for nobody); among those, the shortest
+        queue first.
+        """
+        if self.wait is None:
+            return (True, self.waiting, self.line.position)
+        return (False, self.wait.minutes, self.line.position)
 
 
 @dataclass
@@ -37,7 +63,8 @@ class ReasonMatch:
 
     @property
     def proposed(self) -> LineOption | None:
-        """Return the line with the shortest wait among those that serve it."""
+        """Return the staffed line with the shortest wait among those that
+        serve it; a line without an open counter only when none is staffed."""
         return self.options[0] if self.options else None
 
 
@@ -55,24 +82,37 @@ def reason_search(*, branch: Branch, query: str) -> list[ReasonMatch]:
     """Return the reasons matching ``query`` with the lines that serve them.
 
     Activities come from the catalogues of the lines open at the branch
-    today; one served by several lines (e.g. "Rilascio PIN cittadino")
-    proposes the line with the shortest estimated wait now. A fixed number
-    of queries.
+    today, matched word by word without regard to case or accents and
+    allowing typos ("pensone"), and through the synonyms kept in the admin
+    ("NASpI", "ISEE", "estratto conto"). One served by several lines (e.g.
+    "Rilascio PIN cittadino") proposes the staffed line with the shortest
+    estimated wait now, never one without an open counter while another
+    is staffed. A fixed number of queries.
     """
-    words = [w for w in query.lower().split() if w][:5]
-    if not words:
+    typed = search.words(query)[:5]
+    if not typed:
         return []
     today = calendar.today()
     open_lines = {bl.line_id for bl in branch_lines_open(branch=branch, on=today)}
-    condition = Q()
-    for word in words:
-        condition &= Q(name__icontains=word)
-    services = (
-        Service.objects.filter(condition, line_id__in=open_lines)
+    catalogue = list(
+        Service.objects.filter(line_id__in=open_lines)
         .select_related("line")
         .order_by("line__position", "position")
     )
-    queues = {row.line.pk: row for row in queue_summary(branch=branch)}
+    chosen = {s.pk for s in catalogue if search.text_matches(typed, s.name)}
+    for synonym in ReasonSynonym.objects.all():
+        if not search.term_matches(typed, synonym.term):
+            continue
+        codes = set(synonym.codes)
+        chosen |= {
+            s.pk
+            for s in catalogue
+            if s.code in codes and synonym.line_id in (None, s.line_id)
+        }
+    services = [s for s in catalogue if s.pk in chosen]
+    queues = (
+        {row.line.pk: row for row in queue_summary(branch=branch)} if services else {}
+    )
     matches: dict[str, ReasonMatch] = {}
     for service in services:
         match = matches.setdefault(service.name, ReasonMatch(name=service.name))
@@ -81,15 +121,16 @@ def reason_search(*, branch: Branch, query: str) -> list[ReasonMatch]:
             LineOption(
                 line=service.line,
                 service=service,
-                estimated_wait_minutes=queue.estimated_wait_minutes if queue else 0,
                 waiting=queue.waiting if queue else 0,
+                open_counters=queue.open_counters if queue else 0,
+                wait=queue.wait if queue else None,
             )
         )
     for match in matches.values():
-        match.options.sort(key=lambda o: (o.estimated_wait_minutes, o.line.position))
+        match.options.sort(key=LineOption.rank)
     found = list(matches.values())
     for label, handled in RECEPTION_ACTIVITIES:
-        if all(word in str(label).lower() for word in words):
+        if search.text_matches(typed, str(label)):
             found.append(ReasonMatch(name=str(label), handled_at_reception=handled))
     return found[:SEARCH_LIMIT]
 
@@ -126,6 +167,46 @@ def protocol_entries(
     if year is not None:
         entries = entries.filter(year=year)
     return entries.order_by("-year", "-number")
+
+
+@dataclass(frozen=True)
+class ProtocolQuery:
+    """A search of the register; every field is optional."""
+
+    number: int | None = None
+    year: int | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    kind: str = ""
+    subject: str = ""
+
+
+def protocol_search(*, branch: Branch, query: ProtocolQuery) -> QuerySet[ProtocolEntry]:
+    """Return the branch's entries matching ``query``, newest first.
+
+    Dates are Rome calendar days of registration, both ends included; the
+    subject matches words in any order, case-insensitive.
+    """
+    entries = protocol_entries(branch=branch)
+    if query.number is not None:
+        entries = entries.filter(number=query.number)
+    if query.year is not None:
+        entries = entries.filter(year=query.year)
+    if query.date_from is not None:
+        start = datetime.datetime.combine(
+            query.date_from, datetime.time(), calendar.ROME
+        )
+        entries = entries.filter(registered_at__gte=start)
+    if query.date_to is not None:
+        end = datetime.datetime.combine(
+            query.date_to + datetime.timedelta(days=1), datetime.time(), calendar.ROME
+        )
+        entries = entries.filter(registered_at__lt=end)
+    if query.kind in ProtocolEntry.Kind.values:
+        entries = entries.filter(kind=query.kind)
+    for word in query.subject.split()[:5]:
+        entries = entries.filter(subject__icontains=word)
+    return entries
 
 
 def protocol_entry_get(*, branches: QuerySet[Branch], entry_id: int) -> ProtocolEntry:

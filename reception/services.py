@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,14 @@ from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.fiscal_code import fiscal_code_clean
 from frontoffice.common.retention import clear_in_batches, retention_cutoff
 from frontoffice.common.sequences import sequence_next
-from reception.models import Arrival, Form, ProtocolEntry, ProtocolSequence
+from reception.models import (
+    Arrival,
+    Form,
+    ProtocolEntry,
+    ProtocolSequence,
+    UnmatchedSearch,
+)
+from reception.search import normalise
 from sedi import calendar
 from sedi.models import Branch, Service
 from sportelli.models import Ticket
@@ -345,3 +352,29 @@ def personal_data_anonymise(
     counts = consultation_personal_data_anonymise(now=now, dry_run=dry_run)
     counts["protocol_entries"] = protocol_senders_anonymise(now=now, dry_run=dry_run)
     return counts
+
+
+# Shorter searches are still being typed: not worth a record.
+UNMATCHED_MIN_LENGTH = 3
+
+
+@transaction.atomic
+def unmatched_search_log(*, branch: Branch, query: str) -> UnmatchedSearch | None:
+    """Count a search of the intake that found nothing (normalised words).
+
+    One row per branch and search, its counter raised each time; a search
+    shorter than ``UNMATCHED_MIN_LENGTH`` is not recorded.
+    """
+    text = " ".join(normalise(query).split())[:100]
+    if len(text) < UNMATCHED_MIN_LENGTH:
+        return None
+    now = timezone.now()
+    row, created = UnmatchedSearch.objects.get_or_create(
+        branch=branch, query=text, defaults={"last_at": now}
+    )
+    if not created:
+        UnmatchedSearch.objects.filter(pk=row.pk).update(
+            hits=F("hits") + 1, last_at=now, updated_at=now
+        )
+        row.refresh_from_db()
+    return row

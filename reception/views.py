@@ -5,11 +5,14 @@ request, calls one service or selector and renders; refused actions show
 as alerts on the same page.
 """
 
+import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +25,7 @@ from consulenza.models import Appointment, Escalation
 from consulenza.selectors import appointment_list
 from consulenza.services import Citizen
 from frontoffice.common.access import access
+from frontoffice.common.api import DATE_MAX, DATE_MIN
 from frontoffice.common.dates import long_date
 from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.fiscal_code import fiscal_code_clean
@@ -31,7 +35,7 @@ from reception.models import Arrival, ProtocolEntry
 from sedi import calendar
 from sedi.models import Branch, Service, StaffRole
 from sedi.selectors import branch_get, branch_lines_open, branch_list
-from sportelli.selectors import ticket_state
+from sportelli.selectors import hours_now, ticket_state
 
 Role = StaffRole.Role
 DESK = (Role.RECEPTION, Role.FLOOR_SUPERVISOR)
@@ -52,20 +56,14 @@ def _posted_service(request: HttpRequest) -> Service | None:
     return selectors.service_get(service_id=int(value))
 
 
-@access(
-    GET=(Role.RECEPTION, Role.FLOOR_SUPERVISOR),
-    POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR),
-)
-@login_required
-@never_cache
-def intake(request: HttpRequest, branch: str) -> HttpResponse:
-    """The intake screen: search the reason, send the person to the right place."""
-    obj = _branch(request, branch)
-    query = request.GET.get("q", "")[:100]
+def _intake_context(obj: Branch, query: str) -> dict[str, Any]:
+    """Return what the intake screen shows for ``query``."""
     today = calendar.today()
-    context: dict[str, Any] = {
+    return {
         "branch": obj,
         "query": query,
+        "hours": hours_now(branch=obj),
+        "for_tickets": True,
         "appointments": appointment_list(branch=obj, day=today)
         if obj.has_consultation
         else [],
@@ -79,7 +77,24 @@ def intake(request: HttpRequest, branch: str) -> HttpResponse:
         "recent": Arrival.objects.filter(branch=obj)
         .select_related("line", "ticket", "form")
         .order_by("-arrived_at")[:8],
+        "booking": {},
     }
+
+
+@access(
+    GET=(Role.RECEPTION, Role.FLOOR_SUPERVISOR),
+    POST=(Role.RECEPTION, Role.FLOOR_SUPERVISOR),
+)
+@login_required
+@never_cache
+def intake(request: HttpRequest, branch: str) -> HttpResponse:
+    """The intake screen: search the reason, send the person to the right place."""
+    obj = _branch(request, branch)
+    query = request.GET.get("q", "")[:100]
+    context = _intake_context(obj, query)
+    if query and not context["matches"]:
+        # Reception extends the synonyms from this list (admin).
+        services.unmatched_search_log(branch=obj, query=query)
     template = (
         "reception/partials/matches.html"
         if request.headers.get("HX-Request") == "true"
@@ -106,7 +121,12 @@ def intake_ticket(request: HttpRequest, branch: str) -> HttpResponse:
         )
     except (ApplicationError, ValidationError) as exc:
         messages.error(request, refusal_text(exc))
-        return redirect(reverse("reception:intake", args=[obj.code]))
+        # Back to the same search: the person is still at the desk.
+        query = request.POST.get("q", "")[:100]
+        target = reverse("reception:intake", args=[obj.code])
+        if query:
+            target += "?" + urlencode({"q": query})
+        return redirect(target)
     assert arrival.ticket is not None
     return redirect(reverse("reception:ticket", args=[obj.code, arrival.ticket.pk]))
 
@@ -221,21 +241,34 @@ def intake_booking(request: HttpRequest, branch: str) -> HttpResponse:
     """Book the first free consultation for the person at the desk."""
     obj = _branch(request, branch)
     field = request.POST.get
+    typed = {
+        "line": field("line", "")[:50],
+        "fiscal_code": field("fiscal_code", "")[:32],
+        "first_name": field("first_name", "").strip()[:100],
+        "last_name": field("last_name", "").strip()[:100],
+        "email": field("email", "").strip()[:254],
+        "phone": field("phone", "").strip()[:30],
+    }
     try:
         _arrival, result = services.arrival_booking(
             branch=obj,
-            line_code=field("line", "")[:50],
+            line_code=typed["line"],
             citizen=Citizen(
-                fiscal_code=field("fiscal_code", "")[:32],
-                first_name=field("first_name", "").strip()[:100],
-                last_name=field("last_name", "").strip()[:100],
-                email=field("email", "").strip()[:254],
-                phone=field("phone", "").strip()[:30],
+                fiscal_code=typed["fiscal_code"],
+                first_name=typed["first_name"],
+                last_name=typed["last_name"],
+                email=typed["email"],
+                phone=typed["phone"],
             ),
             handled_by=page_user(request),
         )
     except (ApplicationError, ValidationError) as exc:
-        messages.error(request, refusal_text(exc))
+        # The page again, with what was typed: nobody types a name twice.
+        context = _intake_context(obj, "")
+        context["booking"] = typed
+        context["booking_error"] = refusal_text(exc)
+        status = 409 if isinstance(exc, ApplicationError) else 400
+        return render(request, "reception/intake.html", context, status=status)
     else:
         if isinstance(result, Escalation):
             messages.warning(
@@ -362,3 +395,121 @@ def complaints(request: HttpRequest, branch: str) -> HttpResponse:
             "statuses": ProtocolEntry.ComplaintStatus.choices,
         },
     )
+
+
+# --- Protocol register: search and annulment -----------------------------------
+
+REGISTER_PER_PAGE = 25
+
+
+def _register_query(data: Any) -> tuple[selectors.ProtocolQuery, dict[str, str], dict]:
+    """Parse the register's search form; return the query, values and errors."""
+    values = {
+        key: str(data.get(key, ""))[:100].strip()
+        for key in ("numero", "dal", "al", "tipo", "oggetto")
+    }
+    errors: dict[str, list[str]] = {}
+    number = year = None
+    if values["numero"]:
+        # The bare number (123) or the printed one (roma-centro/2026/0000123).
+        parts = values["numero"].split("/")
+        digits = parts[-1]
+        if not digits.isdigit() or len(digits) > 9:
+            errors["numero"] = [_("Indicare il numero (es. 123 o sede/2026/0000123).")]
+        else:
+            number = int(digits)
+            if len(parts) >= 2 and parts[-2].isdigit() and len(parts[-2]) == 4:
+                year = int(parts[-2])
+    dates: dict[str, datetime.date | None] = {"dal": None, "al": None}
+    for key in dates:
+        if values[key]:
+            try:
+                dates[key] = datetime.date.fromisoformat(values[key])
+            except ValueError:
+                errors[key] = [_("Data non valida (aaaa-mm-gg).")]
+            else:
+                if not DATE_MIN <= dates[key] <= DATE_MAX:  # type: ignore[operator]
+                    errors[key] = [_("Data non valida (aaaa-mm-gg).")]
+                    dates[key] = None
+    return (
+        selectors.ProtocolQuery(
+            number=number,
+            year=year,
+            date_from=dates["dal"],
+            date_to=dates["al"],
+            kind=values["tipo"],
+            subject=values["oggetto"],
+        ),
+        values,
+        errors,
+    )
+
+
+@access(GET=OVERSIGHT, POST=OVERSIGHT)
+@login_required
+@never_cache
+def protocol_register(request: HttpRequest, branch: str) -> HttpResponse:
+    """Search the register by number, date, kind and subject.
+
+    The search is sent by POST: a subject may name a person, and personal
+    data never travel in a URL.
+    """
+    obj = _branch(request, branch, OVERSIGHT)
+    data = request.POST if request.method == "POST" else {}
+    query, values, errors = _register_query(data)
+    entries = selectors.protocol_search(branch=obj, query=query)
+    if errors:
+        entries = entries.none()
+    page = Paginator(entries, REGISTER_PER_PAGE).get_page(data.get("pagina"))
+    return render(
+        request,
+        "reception/register.html",
+        {
+            "branch": obj,
+            "values": values,
+            "errors": errors,
+            "kinds": ProtocolEntry.Kind.choices,
+            "page": page,
+            "searched": request.method == "POST",
+        },
+        status=400 if errors else 200,
+    )
+
+
+@access(POST=OVERSIGHT)
+@login_required
+@never_cache
+@require_POST
+def protocol_annul(request: HttpRequest, branch: str, entry_id: int) -> HttpResponse:
+    """Annul an entry with its reason (DPR 445/2000 art. 54), from its page."""
+    obj = _branch(request, branch, OVERSIGHT)
+    entry = selectors.protocol_entry_get(
+        branches=branch_list(user=request.user, roles=OVERSIGHT).filter(pk=obj.pk),
+        entry_id=entry_id,
+    )
+    reason = request.POST.get("reason", "")[:500]
+    try:
+        services.protocol_annul(
+            entry=entry, reason=reason, annulled_by=page_user(request)
+        )
+    except ValidationError as exc:
+        return render(
+            request,
+            "reception/receipt.html",
+            {
+                "branch": obj,
+                "entry": entry,
+                "reason": reason,
+                "annul_errors": exc.messages,
+            },
+            status=400,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request,
+            _("Registrazione %(number)s annullata; il numero resta nel registro.")
+            % {"number": entry.protocol_number},
+        )
+    return redirect(reverse("reception:receipt", args=[obj.code, entry.pk]))

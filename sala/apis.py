@@ -32,7 +32,17 @@ class DashboardSerializer(serializers.Serializer):
         line = serializers.CharField(source="line.code")
         waiting = serializers.IntegerField()
         longest_wait_minutes = serializers.IntegerField()
-        estimated_wait_minutes = serializers.IntegerField(allow_null=True)
+        estimated_wait_minutes = serializers.IntegerField(
+            allow_null=True,
+            help_text="Minutes a new ticket is expected to wait; null while "
+            "no counter is open on the line.",
+        )
+        estimated_wait_min_minutes = serializers.IntegerField(
+            allow_null=True, help_text="Low end of the likely wait (minutes)."
+        )
+        estimated_wait_max_minutes = serializers.IntegerField(
+            allow_null=True, help_text="High end of the likely wait (minutes)."
+        )
         open_counters = serializers.IntegerField()
         counters_needed = serializers.IntegerField(allow_null=True)
         served_today = serializers.IntegerField()

@@ -64,6 +64,9 @@ class LineRow:
     served_today: int
     issued_today: int
     mean_wait_minutes: int | None
+    # The likely range around ``estimated_wait_minutes`` (None alike).
+    estimated_wait_min_minutes: int | None = None
+    estimated_wait_max_minutes: int | None = None
 
     @property
     def understaffed(self) -> bool:
@@ -198,9 +201,9 @@ def _line_rows(
                 waiting=queue.waiting,
                 priority_waiting=queue.priority_waiting,
                 longest_wait_minutes=queue.longest_wait_minutes,
-                estimated_wait_minutes=(
-                    queue.estimated_wait_minutes if queue.open_counters else None
-                ),
+                estimated_wait_minutes=queue.estimated_wait_minutes,
+                estimated_wait_min_minutes=queue.estimated_wait_min_minutes,
+                estimated_wait_max_minutes=queue.estimated_wait_max_minutes,
                 open_counters=queue.open_counters,
                 operators=shifts_by_line.get(line.pk, []),
                 counters_needed=needed,

@@ -39,7 +39,21 @@ class TicketOutputSerializer(serializers.Serializer):
     status = serializers.CharField(source="ticket.status")
     priority = serializers.BooleanField(source="ticket.priority")
     position = serializers.IntegerField(allow_null=True)
-    estimated_wait_minutes = serializers.IntegerField(allow_null=True)
+    estimated_wait_minutes = serializers.IntegerField(
+        allow_null=True,
+        help_text="Minutes a new ticket is expected to wait; null while no "
+        "counter is open on the line (nobody can promise a wait).",
+    )
+    estimated_wait_min_minutes = serializers.IntegerField(
+        allow_null=True,
+        help_text="Low end of the likely wait (minutes); null like "
+        "estimated_wait_minutes.",
+    )
+    estimated_wait_max_minutes = serializers.IntegerField(
+        allow_null=True,
+        help_text="High end of the likely wait (minutes); null like "
+        "estimated_wait_minutes.",
+    )
     public_code = serializers.CharField(source="ticket.public_code")
     counter = serializers.SerializerMethodField()
     called_at = serializers.DateTimeField(source="ticket.called_at", allow_null=True)
@@ -97,7 +111,21 @@ class LineQueueSerializer(serializers.Serializer):
     longest_wait_minutes = serializers.IntegerField()
     open_counters = serializers.IntegerField()
     service_minutes = serializers.FloatField()
-    estimated_wait_minutes = serializers.IntegerField()
+    estimated_wait_minutes = serializers.IntegerField(
+        allow_null=True,
+        help_text="Minutes a new ticket is expected to wait; null while no "
+        "counter is open on the line (nobody can promise a wait).",
+    )
+    estimated_wait_min_minutes = serializers.IntegerField(
+        allow_null=True,
+        help_text="Low end of the likely wait (minutes); null like "
+        "estimated_wait_minutes.",
+    )
+    estimated_wait_max_minutes = serializers.IntegerField(
+        allow_null=True,
+        help_text="High end of the likely wait (minutes); null like "
+        "estimated_wait_minutes.",
+    )
 
 
 @access(GET=OFFICE_ROLES)
@@ -335,7 +363,21 @@ class TicketStatusSerializer(serializers.Serializer):
     issued_at = serializers.DateTimeField(source="ticket.issued_at")
     status = serializers.CharField(source="ticket.status")
     position = serializers.IntegerField(allow_null=True)
-    estimated_wait_minutes = serializers.IntegerField(allow_null=True)
+    estimated_wait_minutes = serializers.IntegerField(
+        allow_null=True,
+        help_text="Minutes a new ticket is expected to wait; null while no "
+        "counter is open on the line (nobody can promise a wait).",
+    )
+    estimated_wait_min_minutes = serializers.IntegerField(
+        allow_null=True,
+        help_text="Low end of the likely wait (minutes); null like "
+        "estimated_wait_minutes.",
+    )
+    estimated_wait_max_minutes = serializers.IntegerField(
+        allow_null=True,
+        help_text="High end of the likely wait (minutes); null like "
+        "estimated_wait_minutes.",
+    )
     counter = serializers.SerializerMethodField()
 
     def get_counter(self, obj: selectors.TicketState) -> str | None:

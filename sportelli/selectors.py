@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import math
+import statistics
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,10 +14,13 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    FloatField,
+    Func,
     Max,
     Min,
     Prefetch,
     Q,
+    StdDev,
     Window,
 )
 from django.db.models.functions import Coalesce, ExtractHour, RowNumber
@@ -35,6 +39,11 @@ DEFAULT_SERVICE_MINUTES = 8.0
 # How many of today's services make the "recent" mean.
 RECENT_SERVICES = 20
 HISTORY_DAYS = 30
+# An hour of the past days speaks for itself from this many services on.
+MIN_HOUR_SAMPLES = 5
+# Without two measured services, one is taken to vary by this share of its
+# mean (the range shown around an estimate).
+DEFAULT_SPREAD_SHARE = 0.5
 
 
 def priority_streak_limit() -> int:
@@ -82,11 +91,146 @@ def _service_duration():
     )
 
 
-def service_minutes_by_line(*, branch: Branch, on: datetime.date) -> dict[int, float]:
-    """Return the mean service time (minutes) per line id.
+class ServiceSeconds(Func):
+    """The seconds between a ticket's call and its close, as a float.
 
-    Today's most recent services where there are any, else the last
-    ``HISTORY_DAYS`` days' mean, else :data:`DEFAULT_SERVICE_MINUTES`.
+    A plain float lets the database average it and take its spread on
+    SQLite and PostgreSQL alike (PostgreSQL has no ``stddev`` of intervals).
+    """
+
+    output_field = FloatField()
+
+    def __init__(self) -> None:
+        super().__init__(F("finished_at"), F("called_at"))
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            # julianday() is a float of days: milliseconds are as fine as it
+            # measures, and rounding keeps 20 minutes from reading 20.0000001.
+            template="ROUND((julianday(%(expressions)s)) * 86400.0, 3)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="EXTRACT(EPOCH FROM (%(expressions)s))::float",
+            arg_joiner=" - ",
+            **extra_context,
+        )
+
+
+@dataclass(frozen=True)
+class ServiceStats:
+    """How long a line's services took over some set of them."""
+
+    samples: int
+    mean_minutes: float
+    # The standard deviation of one service, in minutes.
+    spread_minutes: float
+
+
+def _pooled(parts: list[ServiceStats]) -> ServiceStats | None:
+    """Return the statistics of several groups of services taken together."""
+    total = sum(part.samples for part in parts)
+    if not total:
+        return None
+    mean = sum(part.samples * part.mean_minutes for part in parts) / total
+    square = (
+        sum(
+            part.samples * (part.spread_minutes**2 + part.mean_minutes**2)
+            for part in parts
+        )
+        / total
+    )
+    return ServiceStats(total, mean, math.sqrt(max(square - mean**2, 0.0)))
+
+
+@dataclass(frozen=True)
+class ServiceProfile:
+    """A line's service times: by hour of call over the past days, and today's.
+
+    ``by_hour`` holds the last ``HISTORY_DAYS`` days before today, keyed by
+    the Rome hour of the call; ``recent`` today's latest services (minutes,
+    newest first, at most ``RECENT_SERVICES``).
+    """
+
+    by_hour: dict[int, ServiceStats]
+    recent: tuple[float, ...] = ()
+
+    @property
+    def history(self) -> ServiceStats | None:
+        return _pooled(list(self.by_hour.values()))
+
+    @property
+    def mean_minutes(self) -> float:
+        """Today's latest services' mean, else the past days', else the default."""
+        if self.recent:
+            return sum(self.recent) / len(self.recent)
+        history = self.history
+        return history.mean_minutes if history else DEFAULT_SERVICE_MINUTES
+
+    def at_hour(self, hour: int) -> ServiceStats:
+        """Return the service time to expect for a call in ``hour`` (Rome).
+
+        The same hour of the past days counts where it has at least
+        ``MIN_HOUR_SAMPLES`` services; today's latest services count too,
+        each side weighted by its number of services (at most
+        ``RECENT_SERVICES`` each). Without either, the past days of every
+        hour, else the default with a spread of ``DEFAULT_SPREAD_SHARE``.
+        """
+        same_hour = self.by_hour.get(hour)
+        if same_hour is not None and same_hour.samples < MIN_HOUR_SAMPLES:
+            same_hour = None
+        today = None
+        if self.recent:
+            mean = sum(self.recent) / len(self.recent)
+            spread = statistics.pstdev(self.recent) if len(self.recent) > 1 else 0.0
+            today = ServiceStats(len(self.recent), mean, spread)
+        if same_hour is not None and today is not None:
+            weight = min(same_hour.samples, RECENT_SERVICES)
+            pooled = _pooled(
+                [
+                    ServiceStats(
+                        weight, same_hour.mean_minutes, same_hour.spread_minutes
+                    ),
+                    today,
+                ]
+            )
+            assert pooled is not None
+            return pooled
+        if same_hour is not None:
+            return same_hour
+        if today is not None and today.samples > 1:
+            return today
+        history = self.history
+        if today is not None:
+            # One service today: its time, with the past days' spread.
+            spread = (
+                history.spread_minutes
+                if history
+                else today.mean_minutes * DEFAULT_SPREAD_SHARE
+            )
+            return ServiceStats(1, today.mean_minutes, spread)
+        if history is not None:
+            return history
+        return ServiceStats(
+            0, DEFAULT_SERVICE_MINUTES, DEFAULT_SERVICE_MINUTES * DEFAULT_SPREAD_SHARE
+        )
+
+
+EMPTY_PROFILE = ServiceProfile(by_hour={})
+
+
+def service_profiles(*, branch: Branch, on: datetime.date) -> dict[int, ServiceProfile]:
+    """Return every line's service profile (by line id). Two queries.
+
+    The past ``HISTORY_DAYS`` days before ``on`` by hour of call (Rome), and
+    the latest ``RECENT_SERVICES`` services of ``on``.
     """
     served = Ticket.objects.filter(
         branch=branch,
@@ -99,10 +243,20 @@ def service_minutes_by_line(*, branch: Branch, on: datetime.date) -> dict[int, f
             issued_on__gte=on - datetime.timedelta(days=HISTORY_DAYS),
             issued_on__lt=on,
         )
-        .values("line_id")
-        .annotate(mean=Avg(_service_duration()))
+        .annotate(hour=ExtractHour("called_at", tzinfo=calendar.ROME))
+        .values("line_id", "hour")
+        .annotate(
+            n=Count("pk"),
+            mean=Avg(ServiceSeconds()),
+            spread=StdDev(ServiceSeconds()),
+        )
+        .order_by()
     )
-    result = {row["line_id"]: row["mean"].total_seconds() / 60 for row in history}
+    by_hour: dict[int, dict[int, ServiceStats]] = {}
+    for row in history:
+        by_hour.setdefault(row["line_id"], {})[row["hour"]] = ServiceStats(
+            row["n"], row["mean"] / 60, (row["spread"] or 0.0) / 60
+        )
     # Today's recent services: the last RECENT_SERVICES of each line, cut by
     # a window function so that one query serves every line.
     today = (
@@ -123,17 +277,57 @@ def service_minutes_by_line(*, branch: Branch, on: datetime.date) -> dict[int, f
             recent.setdefault(line_id, []).append(
                 (finished_at - called_at).total_seconds() / 60
             )
-    for line_id, durations in recent.items():
-        result[line_id] = sum(durations) / len(durations)
-    return result
+    return {
+        line_id: ServiceProfile(
+            by_hour=by_hour.get(line_id, {}), recent=tuple(recent.get(line_id, ()))
+        )
+        for line_id in by_hour.keys() | recent.keys()
+    }
 
 
-def estimate_wait_minutes(
-    *, position: int, service_minutes: float, open_counters: int
-) -> int:
-    """Return the expected wait of the ``position``-th ticket in line (1-based)."""
+def service_minutes_by_line(*, branch: Branch, on: datetime.date) -> dict[int, float]:
+    """Return the mean service time (minutes) per line id with any service.
+
+    Today's most recent services where there are any, else the last
+    ``HISTORY_DAYS`` days' mean (lines without either are left out: the
+    caller takes :data:`DEFAULT_SERVICE_MINUTES`).
+    """
+    return {
+        line_id: profile.mean_minutes
+        for line_id, profile in service_profiles(branch=branch, on=on).items()
+    }
+
+
+@dataclass(frozen=True)
+class WaitEstimate:
+    """The expected wait of a ticket, in whole minutes, with its likely range."""
+
+    minutes: int
+    low: int
+    high: int
+
+
+def wait_estimate(
+    *, position: int, open_counters: int, service: ServiceStats
+) -> WaitEstimate | None:
+    """Return the expected wait of the ``position``-th ticket in line (1-based).
+
+    People ahead × mean service time ÷ open counters; the range widens with
+    the spread of one service × √(people ahead) ÷ counters, the spread of a
+    sum of independent services. None while no counter serves the line:
+    then nobody can promise a wait, and no page may print one.
+    """
+    if open_counters <= 0:
+        return None
     ahead = max(position - 1, 0)
-    return math.ceil(ahead * service_minutes / max(open_counters, 1))
+    # Rounded first, so that 16.000000001 minutes is not promised as 17.
+    centre = round(ahead * service.mean_minutes / open_counters, 6)
+    half = round(service.spread_minutes * math.sqrt(ahead) / open_counters, 6)
+    return WaitEstimate(
+        minutes=math.ceil(centre),
+        low=max(math.floor(centre - half), 0),
+        high=math.ceil(centre + half),
+    )
 
 
 def ticket_position(*, ticket: Ticket) -> int | None:
@@ -173,11 +367,35 @@ def open_counters_by_line(*, branch: Branch) -> dict[int, int]:
     return {row["line_id"]: row["n"] for row in rows}
 
 
+class _WaitFields:
+    """The API's wait figures, read from an optional :class:`WaitEstimate`."""
+
+    wait: WaitEstimate | None
+
+    @property
+    def estimated_wait_minutes(self) -> int | None:
+        return self.wait.minutes if self.wait else None
+
+    @property
+    def estimated_wait_min_minutes(self) -> int | None:
+        return self.wait.low if self.wait else None
+
+    @property
+    def estimated_wait_max_minutes(self) -> int | None:
+        return self.wait.high if self.wait else None
+
+
 @dataclass(frozen=True)
-class TicketState:
+class TicketState(_WaitFields):
     ticket: Ticket
     position: int | None
-    estimated_wait_minutes: int | None
+    # None when the ticket does not wait, or no counter serves its line.
+    wait: WaitEstimate | None
+    open_counters: int = 0
+
+
+def _rome_hour(now: datetime.datetime | None = None) -> int:
+    return calendar.to_rome(now or timezone.now()).hour
 
 
 def ticket_state(*, ticket: Ticket) -> TicketState:
@@ -185,28 +403,32 @@ def ticket_state(*, ticket: Ticket) -> TicketState:
     position = ticket_position(ticket=ticket)
     if position is None:
         return TicketState(ticket, None, None)
-    minutes = service_minutes_by_line(branch=ticket.branch, on=ticket.issued_on).get(
-        ticket.line_id, DEFAULT_SERVICE_MINUTES
+    profile = service_profiles(branch=ticket.branch, on=ticket.issued_on).get(
+        ticket.line_id, EMPTY_PROFILE
     )
     counters = open_counters_by_line(branch=ticket.branch).get(ticket.line_id, 0)
     return TicketState(
         ticket,
         position,
-        estimate_wait_minutes(
-            position=position, service_minutes=minutes, open_counters=counters
+        wait_estimate(
+            position=position,
+            open_counters=counters,
+            service=profile.at_hour(_rome_hour()),
         ),
+        counters,
     )
 
 
 @dataclass(frozen=True)
-class LineQueue:
+class LineQueue(_WaitFields):
     line: ServiceLine
     waiting: int
     priority_waiting: int
     longest_wait_minutes: int
     open_counters: int
     service_minutes: float
-    estimated_wait_minutes: int
+    # The wait of a ticket taken now; None while no counter serves the line.
+    wait: WaitEstimate | None
 
 
 def queue_summary(
@@ -232,13 +454,14 @@ def queue_summary(
         )
     }
     counters = open_counters_by_line(branch=branch)
-    minutes = service_minutes_by_line(branch=branch, on=on)
+    profiles = service_profiles(branch=branch, on=on)
+    hour = _rome_hour(now)
     result = []
     for line in lines:
         row = waiting.get(line.pk)
         count = row["n"] if row else 0
         oldest = row["oldest"] if row else None
-        service = minutes.get(line.pk, DEFAULT_SERVICE_MINUTES)
+        profile = profiles.get(line.pk, EMPTY_PROFILE)
         open_here = counters.get(line.pk, 0)
         result.append(
             LineQueue(
@@ -249,10 +472,12 @@ def queue_summary(
                     int((now - oldest).total_seconds() // 60) if oldest else 0
                 ),
                 open_counters=open_here,
-                service_minutes=round(service, 1),
+                service_minutes=round(profile.mean_minutes, 1),
                 # The wait of a ticket taken now: behind everyone waiting.
-                estimated_wait_minutes=estimate_wait_minutes(
-                    position=count + 1, service_minutes=service, open_counters=open_here
+                wait=wait_estimate(
+                    position=count + 1,
+                    open_counters=open_here,
+                    service=profile.at_hour(hour),
                 ),
             )
         )
@@ -520,3 +745,51 @@ def mean_wait_by_hour(*, branch: Branch, days: list[datetime.date]) -> dict[int,
         .order_by("hour")
     )
     return {row["hour"]: round(_minutes(row["mean_wait"]) or 0.0, 1) for row in rows}
+
+
+# --- Opening hours, as the desks show them -----------------------------------
+
+
+@dataclass(frozen=True)
+class HoursNow:
+    """Whether counters serve and tickets are issued now, and why not."""
+
+    counters_open: bool
+    tickets_open: bool
+    # Why the whole day is closed (holiday, patron saint), if it is.
+    closed_for: str | None
+    is_open_day: bool
+    before_opening: bool
+    opens: datetime.time
+    closes: datetime.time
+    last_ticket: datetime.time
+
+
+def hours_now(*, branch: Branch, now: datetime.datetime | None = None) -> HoursNow:
+    """Return the branch's counter hours as they stand at ``now`` (Rome)."""
+    now = now or timezone.now()
+    local = calendar.to_rome(now)
+    open_day = calendar.is_open_day(branch=branch, day=local.date())
+    return HoursNow(
+        counters_open=calendar.counters_open_at(branch=branch, at=now),
+        tickets_open=calendar.tickets_open_at(branch=branch, at=now),
+        closed_for=calendar.closed_for(branch=branch, day=local.date()),
+        is_open_day=open_day,
+        before_opening=open_day and local.time() < calendar.COUNTER_OPENS,
+        opens=calendar.COUNTER_OPENS,
+        closes=calendar.COUNTER_CLOSES,
+        last_ticket=calendar.LAST_TICKET,
+    )
+
+
+def waiting_preview(
+    *, branch: Branch, line: ServiceLine, on: datetime.date, limit: int
+) -> tuple[int, int, list[Ticket]]:
+    """Return how many wait on a line (and with priority), and the first
+    ``limit`` of them in call order. Two queries."""
+    waiting = waiting_tickets(branch=branch, line=line, on=on)
+    counts = waiting.aggregate(
+        n=Count("pk"), n_priority=Count("pk", filter=Q(priority=True))
+    )
+    first = list(waiting.only("letter", "number", "priority")[:limit])
+    return counts["n"], counts["n_priority"], first

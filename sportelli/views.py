@@ -43,6 +43,8 @@ KIOSK_ROLES = (Role.KIOSK,)
 KIOSK_SERVICES_SHOWN = 4
 # How far ahead the kiosk looks for the next day tickets are issued.
 NEXT_OPENING_HORIZON_DAYS = 31
+# How many waiting tickets the desk lists by code.
+DESK_WAITING_SHOWN = 12
 # The clip the hall display needs to speak without a browser voice.
 AUDIO_PROBE = "audio/numero.wav"
 
@@ -73,16 +75,21 @@ def _desk_counter(request: HttpRequest, branch: str, counter_id: int) -> Counter
     return counter
 
 
-def _desk_queue(*, counter: Counter, shift: Shift | None) -> dict[str, int]:
-    """Return how many tickets wait for the line the counter serves."""
+def _desk_queue(*, counter: Counter, shift: Shift | None) -> dict[str, Any]:
+    """Return who waits for the line the counter serves (codes only)."""
     if shift is None:
-        return {"waiting": 0, "priority": 0}
-    waiting = selectors.waiting_tickets(
-        branch=counter.branch, line=shift.line, on=calendar.today()
+        return {"waiting": 0, "priority": 0, "tickets": [], "more": 0}
+    count, priority, first = selectors.waiting_preview(
+        branch=counter.branch,
+        line=shift.line,
+        on=calendar.today(),
+        limit=DESK_WAITING_SHOWN,
     )
     return {
-        "waiting": waiting.count(),
-        "priority": waiting.filter(priority=True).count(),
+        "waiting": count,
+        "priority": priority,
+        "tickets": first,
+        "more": max(count - len(first), 0),
     }
 
 
@@ -105,6 +112,8 @@ def desk(request: HttpRequest, branch: str, counter_id: int) -> HttpResponse:
     user = page_user(request)
     # The desk offers only the lines the operator is trained for.
     trained = qualified_line_ids(user=user) if shift is None else set()
+    is_mine = shift is not None and shift.operator_id == user.pk
+    now = timezone.now()
     return render(
         request,
         "sportelli/desk.html",
@@ -112,8 +121,24 @@ def desk(request: HttpRequest, branch: str, counter_id: int) -> HttpResponse:
             "branch": counter.branch,
             "counter": counter,
             "shift": shift,
-            "is_mine": shift is not None and shift.operator_id == user.pk,
+            "is_mine": is_mine,
+            # Another operator's counter: only the floor supervisor may act
+            # on it (pause, close, close its ticket); nobody else sees
+            # buttons that would be refused.
+            "can_act": is_mine
+            or (
+                shift is not None
+                and user_has_role_at(
+                    user=user, branch=counter.branch, roles=[Role.FLOOR_SUPERVISOR]
+                )
+            ),
+            "hours": selectors.hours_now(branch=counter.branch, now=now),
             "current": current,
+            "serving_seconds": (
+                max(int((now - current.called_at).total_seconds()), 0)
+                if current and current.called_at
+                else 0
+            ),
             "catalogue": catalogue,
             "lines": lines,
             "open_lines": [line for line in lines if line.pk in trained],
@@ -181,6 +206,19 @@ def _open(request: HttpRequest, counter: Counter) -> str | None:
         operator=page_user(request),
         line_code=request.POST.get("line", ""),
     )
+    if not calendar.counters_open_at(branch=counter.branch, at=timezone.now()):
+        messages.warning(
+            request,
+            _(
+                "Attenzione: gli sportelli sono fuori orario (dal lunedì al "
+                "venerdì, %(opens)s–%(closes)s, nei giorni di apertura). Lo "
+                "sportello è aperto, ma nessun biglietto viene emesso ora."
+            )
+            % {
+                "opens": calendar.COUNTER_OPENS.strftime("%H:%M"),
+                "closes": calendar.COUNTER_CLOSES.strftime("%H:%M"),
+            },
+        )
     return _("Sportello aperto per la linea «%(line)s».") % {"line": shift.line.name}
 
 
@@ -203,7 +241,9 @@ def _call_next(request: HttpRequest, counter: Counter) -> str | None:
     _require_operator(request, counter)
     ticket = services.ticket_call_next(counter=counter, operator=page_user(request))
     if ticket is None:
-        return _("Nessun biglietto in attesa su questa linea.")
+        # Information, not a success: there was nobody to call.
+        messages.info(request, _("Nessun biglietto in attesa su questa linea."))
+        return None
     return _("Chiamato il biglietto %(code)s.") % {"code": ticket.code}
 
 

@@ -1,8 +1,10 @@
 import sys
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -51,39 +53,57 @@ def login_locked_out(
     )
 
 
+# --- Error pages --------------------------------------------------------------
+# Django calls these (``handler400``/``403``/``404``/``500`` in the URL conf)
+# for errors raised outside the API's own handler, e.g. a path segment of the
+# wrong type, which never reaches a view. With DEBUG off a page answers in the
+# site's look; under /api/ the answer is JSON, as every other API error.
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
 def _api_error(status: int, code: str, detail: str) -> JsonResponse:
     return JsonResponse({"code": code, "detail": detail}, status=status)
 
 
-def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """Answer 400 outside any view: JSON under /api/, the site's page elsewhere."""
-    if request.path.startswith("/api/"):
+def error_400(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Answer a request refused before any view: JSON under /api/, a page else."""
+    if _is_api(request):
         return _api_error(400, "bad_request", _("Richiesta non valida."))
     return defaults.bad_request(request, exception)
 
 
-def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """Answer 404 for an unknown address: JSON under /api/, a page elsewhere.
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Answer a refused page in the site's look, or the API's JSON."""
+    if _is_api(request):
+        return _api_error(
+            403, "permission_denied", _("Non ha i permessi per questa operazione.")
+        )
+    return render(request, "403.html", status=403)
 
-    A path segment of the wrong type (letters where a counter id goes) never
-    reaches a view, so the API's own handler cannot shape this answer.
-    """
-    if request.path.startswith("/api/"):
+
+def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Answer a missing page in the site's look, or the API's JSON."""
+    if _is_api(request):
+        # The same words as the API's own 404 (DRF's "Not found.").
         return _api_error(404, "not_found", _("Non trovato."))
-    return defaults.page_not_found(request, exception)
+    return render(request, "404.html", status=404)
 
 
-def server_error(request: HttpRequest) -> HttpResponse:
-    """Answer 500: JSON under /api/, the site's page elsewhere.
+def error_500(request: HttpRequest) -> HttpResponse:
+    """Answer an unexpected failure without touching the database.
 
     A database that dropped or refuses connections (a restart) is not a
     fault of the product: the answer is 503 with ``Retry-After``, and the
-    next request opens a new connection.
+    next request opens a new connection. Otherwise the template stands
+    alone (no context processors, no user, no messages): whatever broke
+    must not break the error page too.
     """
-    exc = sys.exc_info()[1]
-    if isinstance(exc, DATABASE_DOWN):
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
         body = database_unavailable_body()
-        if request.path.startswith("/api/"):
+        if _is_api(request):
             response: HttpResponse = JsonResponse(body, status=503)
         else:
             response = HttpResponse(
@@ -91,8 +111,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
             )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    if request.path.startswith("/api/"):
-        return _api_error(
-            500, "server_error", _("Errore del server: l'operazione non è riuscita.")
-        )
-    return defaults.server_error(request)
+    if _is_api(request):
+        return _api_error(500, "server_error", _("Errore interno: riprovi tra poco."))
+    template = loader.get_template("500.html")
+    return HttpResponse(template.render(), status=500)
+
+
+@access(GET=PUBLIC)
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Send the browsers' /favicon.ico to the site's icon."""
+    return HttpResponseRedirect(static("frontoffice/favicon.svg"))

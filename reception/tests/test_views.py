@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from reception.models import Arrival, Form, ProtocolEntry
@@ -23,6 +25,42 @@ def test_intake_search_proposes_the_line(desk, morning, django_assert_max_num_qu
     assert response["Cache-Control"].startswith("max-age=0")
     assert "Rilascio PIN cittadino" in page
     assert 'data-testid="issue-proposed"' in page
+
+
+def test_intake_says_when_no_counter_serves_a_line(desk, morning):
+    page = desk.get("/accoglienza/roma-centro/?q=PIN").text
+
+    assert "nessuno sportello aperto ora" in page
+    assert "~0" not in page
+
+
+def test_intake_shows_closed_now_before_anyone_clicks(client, receptionist):
+    import time_machine
+
+    from reception.tests.conftest import ROME
+
+    # 12:10: the counters still serve, but no ticket is issued any more.
+    with time_machine.travel(
+        datetime.datetime(2026, 12, 2, 12, 10, tzinfo=ROME), tick=False
+    ):
+        client.force_login(receptionist)
+        page = client.get("/accoglienza/roma-centro/").text
+    assert 'data-testid="closed-now"' in page
+    assert "I biglietti di oggi sono stati emessi fino alle 12:00" in page
+
+    # Saturday: closed all day.
+    with time_machine.travel(
+        datetime.datetime(2026, 12, 5, 10, 0, tzinfo=ROME), tick=False
+    ):
+        client.force_login(receptionist)
+        page = client.get("/accoglienza/roma-centro/").text
+    assert "Oggi gli sportelli non aprono: servono dal lunedì al venerdì." in page
+
+
+def test_intake_during_hours_has_no_closed_banner(desk, morning):
+    page = desk.get("/accoglienza/roma-centro/").text
+
+    assert 'data-testid="closed-now"' not in page
 
 
 def test_intake_search_partial_for_htmx(desk, morning):
@@ -234,6 +272,33 @@ def test_booking_with_an_invalid_fiscal_code(desk, appointment_today, morning):
 
     assert "Codice fiscale non valido." in response.text
     assert Arrival.objects.count() == 0
+    # What was typed stays: nobody types the names twice.
+    assert response.status_code == 400
+    assert 'id="book-first-name" name="first_name"' in response.text
+    assert 'value="Anna"' in response.text
+    assert 'value="Bianchi"' in response.text
+    assert 'value="XYZ"' in response.text
+    assert '<option value="assicurato-pensionato" selected>' in response.text
+    assert 'data-testid="booking-error"' in response.text
+
+
+def test_a_ticket_refused_outside_hours_keeps_the_search(client, receptionist):
+    import time_machine
+
+    from reception.tests.conftest import ROME
+
+    with time_machine.travel(
+        datetime.datetime(2026, 12, 2, 12, 20, tzinfo=ROME), tick=False
+    ):
+        client.force_login(receptionist)
+        response = client.post(
+            "/accoglienza/roma-centro/biglietto/",
+            {"line": "soggetto-contribuente", "q": "PIN"},
+            follow=True,
+        )
+
+    assert response.redirect_chain == [("/accoglienza/roma-centro/?q=PIN", 302)]
+    assert 'value="PIN"' in response.text
 
 
 def test_the_intake_screen_is_available_in_english(desk, morning):

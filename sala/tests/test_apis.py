@@ -16,6 +16,8 @@ LINE_KEYS = {
     "waiting",
     "longest_wait_minutes",
     "estimated_wait_minutes",
+    "estimated_wait_min_minutes",
+    "estimated_wait_max_minutes",
     "open_counters",
     "counters_needed",
     "served_today",
@@ -60,6 +62,9 @@ def test_the_hall_staff_and_the_region_read_the_dashboard(
         "waiting": 1,
         "longest_wait_minutes": 5,
         "estimated_wait_minutes": 8,
+        # One ahead at the default 8 minutes, spread 4: 8 ± 4.
+        "estimated_wait_min_minutes": 4,
+        "estimated_wait_max_minutes": 12,
         "open_counters": 1,
         "counters_needed": 1,
         "served_today": 0,
@@ -67,6 +72,8 @@ def test_the_hall_staff_and_the_region_read_the_dashboard(
     }
     # An unserved line promises no wait.
     assert body["lines"][1]["estimated_wait_minutes"] is None
+    assert body["lines"][1]["estimated_wait_min_minutes"] is None
+    assert body["lines"][1]["estimated_wait_max_minutes"] is None
     assert body["counters"][0] == {
         "id": hall.counters.get(number=1).pk,
         "number": 1,

@@ -26,7 +26,11 @@ def test_the_dashboard_page_shows_the_hall(
     assert 'hx-get="/sala/roma-centro/dati/"' in html
     assert 'aria-live="polite"' in html
     assert 'data-testid="line-assicurato-pensionato"' in html
-    assert "nessuno sportello" in html  # no promised wait on an unserved line
+    # No promised wait on an unserved line, and no "0 min" of longest wait
+    # on a line where nobody waits.
+    assert "nessuno sportello aperto ora" in html
+    assert 'data-testid="longest-socio-sanitari">—</td>' in html
+    assert 'data-testid="longest-assicurato-pensionato">0 min</td>' in html
     assert 'id="chart-waits"' in html
     assert response["Cache-Control"].startswith("max-age=0")
 

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import segno
 import time_machine
+from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from sedi.models import Branch
+from sedi.models import Branch, StaffRole
 from sportelli import services
 from sportelli.models import Counter, Shift, Ticket
 
@@ -153,7 +154,13 @@ def test_operator_opens_the_counter_for_a_line(client, counter):
         response.text
     )
     assert 'data-shortcut="n"' in response.text
-    assert "0 biglietti in attesa" in response.text
+    assert (
+        'data-testid="nobody-waiting">Nessuno in attesa sulla linea '
+        "Linea Assicurato Pensionato.</p>"
+    ) in response.text
+    # 09:00 on a working day: no outside-hours warning.
+    assert alerts(response.text, "warning") == []
+    assert 'data-testid="closed-now"' not in response.text
 
 
 def test_operator_calls_the_next_ticket_and_completes_it_with_services(
@@ -303,6 +310,118 @@ def test_desk_queue_partial_counts_the_line_waiting(client, open_counter, demo):
     text = " ".join(re.sub(r"<[^>]+>", "", response.text).split())
     assert "2 biglietti in attesa (di cui 1 con precedenza) sulla linea" in text
     assert 'hx-trigger="every 5s"' in response.text
+    # The line's waiting tickets by code, in call order, priority first;
+    # nothing of the holders (a ticket has no name).
+    listed = re.search(
+        r'data-testid="desk-waiting"[^>]*>(.*?)</ol>', response.text, re.S
+    )
+    assert listed is not None
+    codes = re.findall(r"<li[^>]*>([A-F]\d{3})", listed.group(1))
+    assert codes == ["A001", "A002"]
+    assert '<li class="is-priority">A001' in listed.group(1)
+
+
+def test_desk_lists_at_most_twelve_waiting_and_counts_the_rest(
+    client, open_counter, demo
+):
+    for _ in range(15):
+        issue(demo)
+
+    response = client.get(desk_url(open_counter, "coda"))
+
+    assert response.text.count("<li") == 12
+    assert "e altri 3" in response.text
+
+
+def test_nobody_to_call_is_information_not_success(client, open_counter):
+    client.get(desk_url(open_counter))  # reads the opening's message
+    response = client.post(desk_url(open_counter, "chiama"), follow=True)
+
+    assert alerts(response.text, "info") == [
+        "Nessun biglietto in attesa su questa linea."
+    ]
+    assert alerts(response.text, "success") == []
+
+
+def test_the_called_ticket_shows_a_service_timer(client, open_counter, demo, clock):
+    issue(demo)
+    client.post(desk_url(open_counter, "chiama"))
+    clock.shift(datetime.timedelta(minutes=2, seconds=5))
+
+    page = client.get(desk_url(open_counter)).text
+
+    assert 'data-testid="service-timer"' in page
+    assert 'data-elapsed="125"' in page
+    assert 'role="timer"' in page
+    # The "Servito" button submits the services' form from the top of the
+    # panel, next to the code.
+    assert page.index('data-testid="served"') < page.index('id="complete-form"')
+    assert 'form="complete-form"' in page
+    # The operator books the first free consultation from the desk.
+    assert (
+        'href="/consulenza/prenota/?branch=roma-centro&amp;line=assicurato-pensionato"'
+        ' data-testid="desk-book"'
+    ) in page
+
+
+def test_another_operators_counter_shows_no_usable_buttons(client, open_counter, demo):
+    issue(demo)
+    client.post(desk_url(open_counter, "chiama"))
+    client.logout()
+    other = User.objects.create_user("operatore-due", password=PASSWORD)
+    StaffRole.objects.create(user=other, branch=demo, role=StaffRole.Role.OPERATOR)
+    login(client, "operatore-due")
+
+    page = client.get(desk_url(open_counter)).text
+
+    assert 'data-testid="current-ticket"' in page
+    assert 'data-testid="not-your-ticket"' in page
+    for action in ("servito", "richiama", "assente", "trasferisci", "pausa", "chiudi"):
+        assert f"/{action}/" not in page
+    assert 'data-testid="other-operator"' in page
+
+
+def test_the_floor_supervisor_may_act_on_anothers_counter(client, open_counter, demo):
+    issue(demo)
+    client.post(desk_url(open_counter, "chiama"))
+    client.logout()
+    login(client, "sala")
+
+    page = client.get(desk_url(open_counter)).text
+
+    for action in ("servito", "richiama", "assente", "pausa", "chiudi"):
+        assert f"/{action}/" in page
+    assert "come funzionario di sala" in page
+
+
+def test_opening_outside_hours_warns_the_operator(client, counter, clock):
+    clock.move_to(datetime.datetime(2026, 12, 2, 13, 15, tzinfo=ROME))
+    login(client, "operatore")
+
+    closed = client.get(desk_url(counter)).text
+    assert 'data-testid="closed-now"' in closed
+    assert "Gli sportelli hanno chiuso alle 12:30." in closed
+    assert 'data-testid="outside-hours"' in closed
+
+    opened = client.post(desk_url(counter, "apri"), {"line": PENSIONER}, follow=True)
+
+    assert Shift.objects.filter(counter=counter, closed_at=None).exists()
+    warnings = alerts(opened.text, "warning")
+    assert warnings[0].startswith("Attenzione: gli sportelli sono fuori orario")
+
+
+def test_the_desk_says_closed_now_before_opening_and_on_a_holiday(
+    client, counter, clock
+):
+    clock.move_to(datetime.datetime(2026, 12, 2, 8, 0, tzinfo=ROME))
+    login(client, "operatore")
+    assert "Gli sportelli aprono alle 08:30." in client.get(desk_url(counter)).text
+
+    # 8 December, Immacolata Concezione.
+    clock.move_to(datetime.datetime(2026, 12, 8, 9, 0, tzinfo=ROME))
+    login(client, "operatore")
+    page = client.get(desk_url(counter)).text
+    assert "Oggi gli sportelli non aprono: " in page
 
 
 def test_desk_query_count_does_not_grow_with_tickets(
@@ -366,7 +485,9 @@ def test_kiosk_issues_a_ticket_and_shows_it_ready_to_print(client, demo):
     page = response.text
     assert 'data-testid="ticket-code">A002</h1>' in page
     assert '<dd data-testid="ticket-position">1</dd>' in page
-    assert "circa 0 minuti" in page
+    # No counter serves the line: the ticket promises no wait, never 0.
+    assert "nessuno sportello aperto ora" in page
+    assert "0 minuti" not in page
     assert "Linea Assicurato Pensionato" in page
     assert "Roma Centro — 2 dicembre 2026" in page
     assert "ore 09:00" in page
@@ -374,6 +495,22 @@ def test_kiosk_issues_a_ticket_and_shows_it_ready_to_print(client, demo):
     make_qr.assert_called_once_with(
         f"http://testserver/biglietto/{ticket.public_code}/", error="m"
     )
+
+
+def test_kiosk_ticket_with_a_counter_open_shows_a_range(client, demo, counter):
+    login(client, "operatore")
+    client.post(desk_url(counter, "apri"), {"line": PENSIONER})
+    for _ in range(3):
+        issue(demo)
+    client.logout()
+    login(client, "kiosk")
+
+    page = client.post("/totem/roma-centro/", {"line": PENSIONER}, follow=True).text
+
+    # 3 ahead × 8 min (no service measured yet) = 24, spread 4 × √3: 17–31.
+    assert '<dd data-testid="ticket-position">4</dd>' in page
+    assert 'data-wait="17-31">tra 17 e 31 minuti</span>' in page
+    assert "nessuno sportello aperto ora" not in page
 
 
 def test_kiosk_ticket_of_another_branch_is_not_found(client, demo):

@@ -18,3 +18,23 @@
     button.click();
   });
 })();
+
+/* Service timer: how long the called ticket has been at the counter,
+ * counted from the server's figure so that a wrong clock on the desk's
+ * computer does not matter. */
+(function () {
+  "use strict";
+  var timer = document.querySelector("[data-service-timer]");
+  if (!timer) return;
+  var elapsed = parseInt(timer.getAttribute("data-elapsed"), 10) || 0;
+  var started = Date.now();
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+  function show() {
+    var seconds = elapsed + Math.floor((Date.now() - started) / 1000);
+    var minutes = Math.floor(seconds / 60);
+    timer.textContent = pad(minutes) + ":" + pad(seconds % 60);
+    timer.setAttribute("data-seconds", String(seconds));
+  }
+  show();
+  window.setInterval(show, 1000);
+})();

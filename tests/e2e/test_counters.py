@@ -150,3 +150,49 @@ def test_hall_display_says_when_its_data_is_stale(page, demo):
 
     stale.wait_for(state="visible")
     assert "Dati non aggiornati" in stale.inner_text()
+
+
+def test_the_desk_fits_a_laptop_with_the_called_ticket_and_a_running_timer(page, demo):
+    branch = Branch.objects.get(code="roma-centro")
+    from sportelli import services
+
+    for _ in range(3):
+        services.ticket_issue(
+            branch=branch,
+            line_code="assicurato-pensionato",
+            channel=Ticket.Channel.RECEPTION,
+        )
+    page.set_viewport_size({"width": 1366, "height": 768})
+    sign_in(page, f"{demo}/sportelli/roma-centro/", "operatore")
+    page.get_by_role("link", name="Sportello 1", exact=True).click()
+    page.get_by_role("button", name="Apri lo sportello").click()
+    page.get_by_text("Sportello aperto per la linea").wait_for()
+    # The line's waiting tickets, by code only.
+    assert page.get_by_test_id("desk-waiting").inner_text().split() == [
+        "A001",
+        "A002",
+        "A003",
+    ]
+    page.get_by_role("button", name="Chiama il prossimo").click()
+    page.get_by_text("Chiamato il biglietto A001.").wait_for()
+
+    # Above the fold of a 1366×768 screen, without scrolling: the code, the
+    # timer and "Servito".
+    assert page.evaluate("window.scrollY") == 0
+    for locator in (
+        page.get_by_test_id("current-ticket").locator(".desk-code"),
+        page.get_by_test_id("service-timer"),
+        page.get_by_role("button", name="Servito"),
+    ):
+        box = locator.bounding_box()
+        assert box is not None
+        assert box["y"] >= 0
+        assert box["y"] + box["height"] <= 768, locator
+    # The timer counts in the page, from a static script.
+    first = int(page.get_by_test_id("service-timer").get_attribute("data-seconds"))
+    wait_until(
+        page,
+        "Number(document.querySelector('[data-service-timer]')"
+        f".dataset.seconds) > {first}",
+    )
+    assert re.fullmatch(r"\d\d:\d\d", page.get_by_test_id("service-timer").inner_text())

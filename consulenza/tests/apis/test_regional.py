@@ -140,7 +140,26 @@ def test_regional_endpoints_are_refused_to_branch_staff(
     api_client.force_login(request.getfixturevalue(fixture))
 
     assert api_client.get("/api/v1/reports/backlog/").status_code == 403
-    assert api_client.get("/api/v1/escalations/").status_code == 403
+    if fixture != "ccm":  # the contact centre reads the escalations it sent
+        assert api_client.get("/api/v1/escalations/").status_code == 403
+
+
+def test_the_contact_centre_reads_only_the_escalations_it_sent(
+    api_client, ccm, branch, line
+):
+    mine = EscalationFactory.create(branch=branch, line=line, requested_by=ccm)
+    EscalationFactory.create(branch=branch, line=line)  # sent by reception
+    api_client.force_login(ccm)
+
+    response = api_client.get("/api/v1/escalations/")
+
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [mine.pk]
+    # Resolving stays the CRIC's.
+    resolve = api_client.post(
+        f"/api/v1/escalations/{mine.pk}/resolve/", {"outcome": "x"}, format="json"
+    )
+    assert resolve.status_code == 403
 
 
 def test_backlog_report_runs_a_fixed_number_of_queries(

@@ -7,7 +7,7 @@ from reception.models import Arrival
 from reception.selectors import complaints_due, reason_search, reception_stats
 from reception.services import arrival_solved, arrival_ticket, protocol_register
 from sedi.models import ServiceLine
-from sportelli.tests.factories import TicketFactory
+from sportelli.tests.factories import CounterFactory, ShiftFactory, TicketFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,50 @@ def test_pin_is_served_by_several_lines_and_the_shortest_queue_is_proposed(
     assert citizen_pin.proposed == citizen_pin.options[0]
     assert citizen_pin.options[-1].waiting == 3
     assert [o.line.code for o in matches[1].options] == ["soggetto-contribuente"]
+
+
+def test_a_staffed_line_is_proposed_before_any_unstaffed_one(branch, morning):
+    pensioner = ServiceLine.objects.get(code="assicurato-pensionato")
+    counter = CounterFactory.create(branch=branch)
+    ShiftFactory.create(counter=counter, line=pensioner)
+    # The staffed line has the longest queue; the others have nobody waiting
+    # and nobody serving.
+    TicketFactory.create_batch(6, branch=branch, line=pensioner)
+
+    citizen_pin = reason_search(branch=branch, query="pin")[0]
+
+    assert citizen_pin.proposed is not None
+    assert citizen_pin.proposed.line == pensioner
+    # 6 ahead × 8 min on one counter.
+    assert citizen_pin.proposed.estimated_wait_minutes == 48
+    assert [o.line.code for o in citizen_pin.options[1:]] == [
+        "socio-sanitari",
+        "sostegno-reddito",
+        "soggetto-contribuente",
+    ]
+    assert all(o.estimated_wait_minutes is None for o in citizen_pin.options[1:])
+
+
+def test_among_staffed_lines_the_shortest_wait_is_proposed(branch, morning):
+    lines = {
+        code: ServiceLine.objects.get(code=code)
+        for code in ("assicurato-pensionato", "soggetto-contribuente")
+    }
+    for number, line in enumerate(lines.values(), start=1):
+        ShiftFactory.create(
+            counter=CounterFactory.create(branch=branch, number=number), line=line
+        )
+    TicketFactory.create_batch(4, branch=branch, line=lines["assicurato-pensionato"])
+    TicketFactory.create_batch(1, branch=branch, line=lines["soggetto-contribuente"])
+
+    options = reason_search(branch=branch, query="pin")[0].options
+
+    assert [(o.line.code, o.estimated_wait_minutes) for o in options] == [
+        ("soggetto-contribuente", 8),
+        ("assicurato-pensionato", 32),
+        ("socio-sanitari", None),
+        ("sostegno-reddito", None),
+    ]
 
 
 @pytest.mark.parametrize(

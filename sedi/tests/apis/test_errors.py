@@ -101,9 +101,9 @@ def test_an_unknown_page_still_answers_a_page(client):
 
 
 def test_an_api_server_error_answers_json(rf):
-    from frontoffice.common.views import server_error
+    from frontoffice.common.views import error_500
 
-    response = server_error(rf.get("/api/v1/branches/"))
+    response = error_500(rf.get("/api/v1/branches/"))
 
     assert response.status_code == 500
     assert json.loads(response.content)["code"] == "server_error"

@@ -50,7 +50,10 @@ def test_kiosk_issues_a_ticket(as_user, kiosk, morning, django_assert_max_num_qu
         "status": "waiting",
         "priority": False,
         "position": 1,
-        "estimated_wait_minutes": 0,
+        # No counter serves the line yet: no wait can be promised.
+        "estimated_wait_minutes": None,
+        "estimated_wait_min_minutes": None,
+        "estimated_wait_max_minutes": None,
         "public_code": ticket.public_code,
         "counter": None,
         "called_at": None,
@@ -170,8 +173,21 @@ def test_queue_reports_each_line(
         "open_counters": 1,
         "service_minutes": 8.0,
         "estimated_wait_minutes": 8,
+        "estimated_wait_min_minutes": 4,
+        "estimated_wait_max_minutes": 12,
     }
     assert len(response.json()) == 4
+    # Nobody waits at an unstaffed line and none serves it: null, not 0.
+    unstaffed = response.json()[1]
+    assert (unstaffed["waiting"], unstaffed["open_counters"]) == (0, 0)
+    assert [
+        unstaffed[key]
+        for key in (
+            "estimated_wait_minutes",
+            "estimated_wait_min_minutes",
+            "estimated_wait_max_minutes",
+        )
+    ] == [None, None, None]
 
 
 def test_queue_of_another_branch_is_404(as_user, receptionist, morning):
@@ -196,9 +212,29 @@ def test_public_ticket_status_by_code(api_client, branch, morning):
         "issued_at": "2026-12-02T09:00:00+01:00",
         "status": "waiting",
         "position": 1,
-        "estimated_wait_minutes": 0,
+        "estimated_wait_minutes": None,
+        "estimated_wait_min_minutes": None,
+        "estimated_wait_max_minutes": None,
         "counter": None,
     }
+
+
+def test_public_ticket_status_with_a_counter_open_gives_a_range(
+    api_client, branch, counter, morning
+):
+    ShiftFactory.create(counter=counter)
+    TicketFactory.create_batch(3, branch=branch)
+    ticket = TicketFactory.create(branch=branch)
+
+    body = api_client.get(f"/api/v1/tickets/status/{ticket.public_code}/").json()
+
+    # 3 ahead × 8 min = 24, spread 4 × √3 ≈ 6.9: 17 to 31.
+    assert (
+        body["position"],
+        body["estimated_wait_minutes"],
+        body["estimated_wait_min_minutes"],
+        body["estimated_wait_max_minutes"],
+    ) == (4, 24, 17, 31)
 
 
 def test_unknown_public_code_is_404(api_client, branch):
