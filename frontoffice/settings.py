@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "consulenza",
     "reception",
     "sala",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,13 @@ CELERY_BEAT_SCHEDULE = {
         # once, so the repeated 02:10 of the autumn DST change is harmless.
         # https://crontab.guru/#10_*_*_*_*
         "schedule": crontab(minute=10),
+    },
+    "reports-close-day": {
+        "task": "reports.tasks.days_close_pending",
+        # Nightly at 01:30 (Rome time): closes yesterday, any day left open
+        # and the week before again (corrections); idempotent.
+        # https://crontab.guru/#30_1_*_*_*
+        "schedule": crontab(minute=30, hour=1),
     },
     "worker-heartbeat": {
         "task": "frontoffice.common.tasks.worker_heartbeat",

@@ -33,6 +33,7 @@ urlpatterns = [
     path("api/v1/", include("consulenza.urls")),
     path("api/v1/", include("formazione.urls")),
     path("api/v1/", include("sala.urls")),
+    path("api/v1/", include("reports.urls")),
     # The published contract: public.
     path(
         "api/schema/", access(GET=PUBLIC)(SpectacularAPIView.as_view()), name="schema"

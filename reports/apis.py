@@ -1,0 +1,288 @@
+"""The regional REST API reports: shared filters, scoping, pages and formats.
+
+Every report takes ``date_from``, ``date_to``, ``branch`` and ``line`` (by
+code) and ``group`` (``day``, ``week``, ``month``); answers a JSON page
+(``{count, next, previous, results}``) or, with ``?format=csv`` or
+``?format=xlsx``, the whole report as a file whose columns keep the order of
+the JSON rows. The regional office sees every branch of its region; a
+director only their own branch; every other role gets 403.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+)
+from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from frontoffice.common.access import access
+from frontoffice.common.api import BoundedDateField
+from frontoffice.common.exports import CSVRenderer, XLSXRenderer, as_attachment
+from frontoffice.common.pagination import Pagination
+from reports.selectors import (
+    GROUPS,
+    TicketReport,
+    TicketReportQuery,
+    ticket_report_serialise,
+)
+from sedi import calendar
+from sedi.models import Branch, ServiceLine, StaffRole
+from sedi.permissions import role_required
+from sedi.selectors import branch_list
+
+Role = StaffRole.Role
+REPORT_ROLES = (Role.REGIONAL, Role.DIRECTOR)
+# The longest period one request may cover (two years and a day).
+MAX_SPAN_DAYS = 731
+DEFAULT_SPAN_DAYS = 30
+FILE_FORMATS = ("csv", "xlsx")
+
+
+class ReportFilterSerializer(serializers.Serializer):
+    date_from = BoundedDateField(required=False)
+    date_to = BoundedDateField(required=False)
+    branch = serializers.SlugField(max_length=50, required=False)
+    line = serializers.SlugField(max_length=50, required=False)
+    group = serializers.ChoiceField(choices=GROUPS, default="day")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        today = calendar.today()
+        date_to = attrs.get("date_to") or today
+        date_from = attrs.get("date_from") or date_to - datetime.timedelta(
+            days=DEFAULT_SPAN_DAYS
+        )
+        if date_from > date_to:
+            raise ValidationError(
+                {"date_from": [_("La data iniziale segue quella finale.")]}
+            )
+        if (date_to - date_from).days > MAX_SPAN_DAYS:
+            raise ValidationError(
+                {"date_from": [_("Il periodo non può superare i due anni.")]}
+            )
+        return {**attrs, "date_from": date_from, "date_to": date_to, "today": today}
+
+
+REPORT_PARAMETERS = [
+    OpenApiParameter(
+        "date_from",
+        datetime.date,
+        description="Primo giorno (predefinito: 30 giorni fa).",
+    ),
+    OpenApiParameter("date_to", datetime.date, description="Ultimo giorno (oggi)."),
+    OpenApiParameter("branch", str, description="Codice della sede."),
+    OpenApiParameter("line", str, description="Codice della linea."),
+    OpenApiParameter("group", str, enum=list(GROUPS), description="Periodo."),
+    OpenApiParameter("format", str, enum=["json", "csv", "xlsx"]),
+    OpenApiParameter("page", int),
+    OpenApiParameter("page_size", int),
+]
+
+
+def report_scope(
+    *, request: Request, params: dict[str, Any]
+) -> tuple[Any, ServiceLine | None]:
+    """Return the branches and the line a report covers for this caller.
+
+    A branch the caller may not read is 403; an unknown branch or line code
+    is 400.
+    """
+    branches = branch_list(user=request.user, roles=REPORT_ROLES)
+    code = params.get("branch")
+    if code:
+        if not Branch.objects.filter(code=code).exists():
+            raise ValidationError({"branch": [_("Sede sconosciuta.")]})
+        branches = branches.filter(code=code)
+        if not branches.exists():
+            raise PermissionDenied(_("Questa sede non rientra nel suo ruolo."))
+    line = None
+    if params.get("line"):
+        line = ServiceLine.objects.filter(code=params["line"]).first()
+        if line is None:
+            raise ValidationError({"line": [_("Linea sconosciuta.")]})
+    return branches, line
+
+
+class LazyRows:
+    """A report's rows, read a page at a time (a sequence for the paginator)."""
+
+    def __init__(
+        self,
+        *,
+        count: Callable[[], int],
+        rows: Callable[[int, int | None], list[dict[str, Any]]],
+    ) -> None:
+        self._count = count
+        self._rows = rows
+        self._total: int | None = None
+
+    def count(self) -> int:
+        if self._total is None:
+            self._total = self._count()
+        return self._total
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
+        start = index.start or 0
+        limit = None if index.stop is None else index.stop - start
+        return self._rows(start, limit)
+
+
+def flat(row: dict[str, Any]) -> dict[str, Any]:
+    """Return a row whose nested maps are one cell: ``code=n; code=n``."""
+    return {
+        key: (
+            "; ".join(f"{k}={v}" for k, v in value.items())
+            if isinstance(value, dict)
+            else value
+        )
+        for key, value in row.items()
+    }
+
+
+class ReportApi(APIView):
+    """Base of every report: roles, renderers, pages and file downloads."""
+
+    permission_classes = [role_required(*REPORT_ROLES)]
+    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
+    filename = "report.csv"
+    csv_header: list[str] = []
+
+    def params(self, request: Request) -> dict[str, Any]:
+        params = ReportFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        return dict(params.validated_data)
+
+    def respond(self, request: Request, rows: LazyRows, serializer: Any) -> Response:
+        """Answer a page of ``rows`` as JSON, or all of them as a file."""
+        if request.accepted_renderer.format in FILE_FORMATS:
+            data = serializer(rows[0:None], many=True).data
+            response = Response([flat(row) for row in data])
+            return as_attachment(request, response, filename=self.filename)
+        paginator: Pagination = Pagination()
+        page: list[Any] | None = paginator.paginate_queryset(
+            rows,  # type: ignore[arg-type]
+            request,
+            view=self,
+        )
+        return paginator.get_paginated_response(serializer(page, many=True).data)
+
+
+def page_of(row: type[serializers.Serializer], name: str) -> type:
+    """Return the schema component of a page of ``row`` items."""
+
+    @extend_schema_serializer(component_name=name)
+    class Page(serializers.Serializer):
+        count = serializers.IntegerField()
+        next = serializers.URLField(allow_null=True)
+        previous = serializers.URLField(allow_null=True)
+        results = row(many=True)
+
+    return Page
+
+
+# --- Tickets ------------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="TicketReportRow")
+class TicketReportRowSerializer(serializers.Serializer):
+    period = serializers.DateField()
+    period_end = serializers.DateField()
+    branch = serializers.CharField()
+    line = serializers.CharField()
+    issued = serializers.IntegerField()
+    served = serializers.IntegerField()
+    no_show = serializers.IntegerField()
+    transferred = serializers.IntegerField()
+    expired = serializers.IntegerField()
+    priority = serializers.IntegerField()
+    mean_wait_minutes = serializers.FloatField(allow_null=True)
+    max_wait_minutes = serializers.FloatField(allow_null=True)
+    p90_wait_minutes = serializers.IntegerField(allow_null=True)
+    mean_service_minutes = serializers.FloatField(allow_null=True)
+    services = serializers.DictField(child=serializers.IntegerField())
+    live = serializers.BooleanField()
+
+
+TICKET_EXAMPLE = {
+    "count": 1,
+    "next": None,
+    "previous": None,
+    "results": [
+        {
+            "period": "2026-03-30",
+            "period_end": "2026-03-30",
+            "branch": "roma-centro",
+            "line": "assicurato-pensionato",
+            "issued": 42,
+            "served": 38,
+            "no_show": 2,
+            "transferred": 1,
+            "expired": 1,
+            "priority": 3,
+            "mean_wait_minutes": 12.4,
+            "max_wait_minutes": 41.0,
+            "p90_wait_minutes": 27,
+            "mean_service_minutes": 8.7,
+            "services": {"estratto-conto": 12, "pensione-domanda": 9},
+            "live": False,
+        }
+    ],
+}
+
+
+@access(GET=REPORT_ROLES)
+class TicketReportApi(ReportApi):
+    """Per branch, line and period: the counters' tickets, waits and services.
+
+    Closed days are read from the daily summaries, today (and any day not
+    closed yet) live from its tickets (``live`` true). See the README's
+    Reports section for each column.
+    """
+
+    filename = "biglietti.csv"
+    csv_header = list(TicketReportRowSerializer().fields)
+
+    @extend_schema(
+        parameters=REPORT_PARAMETERS,
+        responses=page_of(TicketReportRowSerializer, "TicketReportPage"),
+        examples=[
+            OpenApiExample(
+                "Un giorno di una sede", value=TICKET_EXAMPLE, response_only=True
+            )
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        params = self.params(request)
+        branches, line = report_scope(request=request, params=params)
+        report = TicketReport(
+            TicketReportQuery(
+                date_from=params["date_from"],
+                date_to=params["date_to"],
+                branches=branches,
+                line=line,
+                group=params["group"],
+                today=params["today"],
+            )
+        )
+        rows = LazyRows(
+            count=report.count,
+            rows=lambda offset, limit: ticket_report_serialise(
+                report, report.rows(offset=offset, limit=limit)
+            ),
+        )
+        return self.respond(request, rows, TicketReportRowSerializer)
