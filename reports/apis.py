@@ -34,8 +34,12 @@ from frontoffice.common.exports import CSVRenderer, XLSXRenderer, as_attachment
 from frontoffice.common.pagination import Pagination
 from reports.selectors import (
     GROUPS,
+    ActivityReportQuery,
     TicketReport,
     TicketReportQuery,
+    consultation_report_rows,
+    period_end,
+    reception_report_rows,
     ticket_report_serialise,
 )
 from sedi import calendar
@@ -286,3 +290,190 @@ class TicketReportApi(ReportApi):
             ),
         )
         return self.respond(request, rows, TicketReportRowSerializer)
+
+
+def _listed(rows: list[dict[str, Any]]) -> LazyRows:
+    return LazyRows(
+        count=lambda: len(rows),
+        rows=lambda offset, limit: rows[
+            offset : None if limit is None else offset + limit
+        ],
+    )
+
+
+def _activity_query(request: Request, params: dict[str, Any]) -> ActivityReportQuery:
+    branches, line = report_scope(request=request, params=params)
+    return ActivityReportQuery(
+        date_from=params["date_from"],
+        date_to=params["date_to"],
+        branches=branches,
+        line=line,
+        group=params["group"],
+        today=params["today"],
+    )
+
+
+# --- Consultation ---------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="ConsultationReportRow")
+class ConsultationReportRowSerializer(serializers.Serializer):
+    period = serializers.DateField()
+    period_end = serializers.DateField()
+    branch = serializers.CharField()
+    line = serializers.CharField()
+    requests = serializers.IntegerField()
+    booked = serializers.IntegerField()
+    held = serializers.IntegerField()
+    no_show = serializers.IntegerField()
+    cancelled = serializers.IntegerField()
+    production = serializers.IntegerField()
+    mean_lead_days = serializers.FloatField(allow_null=True)
+    escalated = serializers.IntegerField()
+    escalations_resolved = serializers.IntegerField()
+    escalations_open = serializers.IntegerField()
+
+
+CONSULTATION_EXAMPLE = {
+    "count": 1,
+    "next": None,
+    "previous": None,
+    "results": [
+        {
+            "period": "2026-03-01",
+            "period_end": "2026-03-31",
+            "branch": "roma-centro",
+            "line": "assicurato-pensionato",
+            "requests": 64,
+            "booked": 60,
+            "held": 51,
+            "no_show": 4,
+            "cancelled": 5,
+            "production": 49,
+            "mean_lead_days": 9.5,
+            "escalated": 4,
+            "escalations_resolved": 3,
+            "escalations_open": 1,
+        }
+    ],
+}
+
+
+@access(GET=REPORT_ROLES)
+class ConsultationReportApi(ReportApi):
+    """Per branch, line and period: consultation requests, outcomes, production.
+
+    Appointments count by their slot's period: booked, held (arrived or
+    closed), no-show, cancelled and ``production`` (closed with an outcome:
+    consultation is production, as the guideline says); ``mean_lead_days``
+    from booking to slot; ``requests`` adds the escalations to the CRIC
+    (by the period they were asked in) and their outcomes.
+    """
+
+    filename = "consulenza.csv"
+    csv_header = list(ConsultationReportRowSerializer().fields)
+
+    @extend_schema(
+        parameters=REPORT_PARAMETERS,
+        responses=page_of(ConsultationReportRowSerializer, "ConsultationReportPage"),
+        examples=[
+            OpenApiExample(
+                "Un mese di una linea", value=CONSULTATION_EXAMPLE, response_only=True
+            )
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        params = self.params(request)
+        rows = consultation_report_rows(_activity_query(request, params))
+        for row in rows:
+            row["period_end"] = period_end(row["period"], params["group"])
+        return self.respond(request, _listed(rows), ConsultationReportRowSerializer)
+
+
+# --- Reception ------------------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="ReceptionReportRow")
+class ReceptionReportRowSerializer(serializers.Serializer):
+    period = serializers.DateField()
+    period_end = serializers.DateField()
+    branch = serializers.CharField()
+    arrivals = serializers.IntegerField()
+    outcome_ticket = serializers.IntegerField()
+    outcome_information = serializers.IntegerField()
+    outcome_form = serializers.IntegerField()
+    outcome_protocol = serializers.IntegerField()
+    outcome_check_in = serializers.IntegerField()
+    outcome_booking = serializers.IntegerField()
+    solved_at_reception = serializers.IntegerField()
+    solved_at_reception_share = serializers.FloatField(allow_null=True)
+    documents = serializers.IntegerField()
+    complaints = serializers.IntegerField()
+    complaints_received = serializers.IntegerField()
+    complaints_in_progress = serializers.IntegerField()
+    complaints_answered = serializers.IntegerField()
+    complaints_overdue = serializers.IntegerField()
+    annulled = serializers.IntegerField()
+    top_reasons = serializers.DictField(child=serializers.IntegerField())
+
+
+RECEPTION_EXAMPLE = {
+    "count": 1,
+    "next": None,
+    "previous": None,
+    "results": [
+        {
+            "period": "2026-03-30",
+            "period_end": "2026-04-05",
+            "branch": "roma-centro",
+            "arrivals": 410,
+            "outcome_ticket": 250,
+            "outcome_information": 90,
+            "outcome_form": 30,
+            "outcome_protocol": 12,
+            "outcome_check_in": 20,
+            "outcome_booking": 8,
+            "solved_at_reception": 132,
+            "solved_at_reception_share": 0.322,
+            "documents": 9,
+            "complaints": 3,
+            "complaints_received": 1,
+            "complaints_in_progress": 1,
+            "complaints_answered": 1,
+            "complaints_overdue": 0,
+            "annulled": 0,
+            "top_reasons": {"Estratto contributivo": 58, "Pensione": 41},
+        }
+    ],
+}
+
+
+@access(GET=REPORT_ROLES)
+class ReceptionReportApi(ReportApi):
+    """Per branch and period: arrivals by outcome and reason, protocol, complaints.
+
+    ``solved_at_reception`` counts arrivals closed at the desk (information,
+    a form, a protocol registration); complaints count by their current
+    state, ``complaints_overdue`` those unanswered past their reply date;
+    ``top_reasons`` the ten most frequent reasons. ``line`` filters the
+    arrivals only.
+    """
+
+    filename = "accoglienza.csv"
+    csv_header = list(ReceptionReportRowSerializer().fields)
+
+    @extend_schema(
+        parameters=REPORT_PARAMETERS,
+        responses=page_of(ReceptionReportRowSerializer, "ReceptionReportPage"),
+        examples=[
+            OpenApiExample(
+                "Una settimana di una sede", value=RECEPTION_EXAMPLE, response_only=True
+            )
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        params = self.params(request)
+        rows = reception_report_rows(_activity_query(request, params))
+        for row in rows:
+            row["period_end"] = period_end(row["period"], params["group"])
+        return self.respond(request, _listed(rows), ReceptionReportRowSerializer)

@@ -6,4 +6,14 @@ app_name = "reports"
 
 urlpatterns = [
     path("reports/tickets/", apis.TicketReportApi.as_view(), name="report-tickets"),
+    path(
+        "reports/consultation/",
+        apis.ConsultationReportApi.as_view(),
+        name="report-consultation",
+    ),
+    path(
+        "reports/reception/",
+        apis.ReceptionReportApi.as_view(),
+        name="report-reception",
+    ),
 ]
