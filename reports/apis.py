@@ -11,7 +11,6 @@ director only their own branch; every other role gets 403.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -30,8 +29,8 @@ from rest_framework.views import APIView
 
 from frontoffice.common.access import access
 from frontoffice.common.api import BoundedDateField
-from frontoffice.common.exports import CSVRenderer, XLSXRenderer, as_attachment
-from frontoffice.common.pagination import Pagination
+from frontoffice.common.exports import CSVRenderer, XLSXRenderer
+from frontoffice.common.reports import LazyRows, page_of, report_response
 from reports.selectors import (
     GROUPS,
     ActivityReportQuery,
@@ -52,7 +51,6 @@ REPORT_ROLES = (Role.REGIONAL, Role.DIRECTOR)
 # The longest period one request may cover (two years and a day).
 MAX_SPAN_DAYS = 731
 DEFAULT_SPAN_DAYS = 30
-FILE_FORMATS = ("csv", "xlsx")
 
 
 class ReportFilterSerializer(serializers.Serializer):
@@ -119,45 +117,6 @@ def report_scope(
     return branches, line
 
 
-class LazyRows:
-    """A report's rows, read a page at a time (a sequence for the paginator)."""
-
-    def __init__(
-        self,
-        *,
-        count: Callable[[], int],
-        rows: Callable[[int, int | None], list[dict[str, Any]]],
-    ) -> None:
-        self._count = count
-        self._rows = rows
-        self._total: int | None = None
-
-    def count(self) -> int:
-        if self._total is None:
-            self._total = self._count()
-        return self._total
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list[dict[str, Any]]:
-        start = index.start or 0
-        limit = None if index.stop is None else index.stop - start
-        return self._rows(start, limit)
-
-
-def flat(row: dict[str, Any]) -> dict[str, Any]:
-    """Return a row whose nested maps are one cell: ``code=n; code=n``."""
-    return {
-        key: (
-            "; ".join(f"{k}={v}" for k, v in value.items())
-            if isinstance(value, dict)
-            else value
-        )
-        for key, value in row.items()
-    }
-
-
 class ReportApi(APIView):
     """Base of every report: roles, renderers, pages and file downloads."""
 
@@ -173,30 +132,13 @@ class ReportApi(APIView):
 
     def respond(self, request: Request, rows: LazyRows, serializer: Any) -> Response:
         """Answer a page of ``rows`` as JSON, or all of them as a file."""
-        if request.accepted_renderer.format in FILE_FORMATS:
-            data = serializer(rows[0:None], many=True).data
-            response = Response([flat(row) for row in data])
-            return as_attachment(request, response, filename=self.filename)
-        paginator: Pagination = Pagination()
-        page: list[Any] | None = paginator.paginate_queryset(
-            rows,  # type: ignore[arg-type]
-            request,
+        return report_response(
+            request=request,
             view=self,
+            rows=rows,
+            serializer=serializer,
+            filename=self.filename,
         )
-        return paginator.get_paginated_response(serializer(page, many=True).data)
-
-
-def page_of(row: type[serializers.Serializer], name: str) -> type:
-    """Return the schema component of a page of ``row`` items."""
-
-    @extend_schema_serializer(component_name=name)
-    class Page(serializers.Serializer):
-        count = serializers.IntegerField()
-        next = serializers.URLField(allow_null=True)
-        previous = serializers.URLField(allow_null=True)
-        results = row(many=True)
-
-    return Page
 
 
 # --- Tickets ------------------------------------------------------------------
@@ -292,15 +234,6 @@ class TicketReportApi(ReportApi):
         return self.respond(request, rows, TicketReportRowSerializer)
 
 
-def _listed(rows: list[dict[str, Any]]) -> LazyRows:
-    return LazyRows(
-        count=lambda: len(rows),
-        rows=lambda offset, limit: rows[
-            offset : None if limit is None else offset + limit
-        ],
-    )
-
-
 def _activity_query(request: Request, params: dict[str, Any]) -> ActivityReportQuery:
     branches, line = report_scope(request=request, params=params)
     return ActivityReportQuery(
@@ -387,7 +320,7 @@ class ConsultationReportApi(ReportApi):
         rows = consultation_report_rows(_activity_query(request, params))
         for row in rows:
             row["period_end"] = period_end(row["period"], params["group"])
-        return self.respond(request, _listed(rows), ConsultationReportRowSerializer)
+        return self.respond(request, LazyRows.of(rows), ConsultationReportRowSerializer)
 
 
 # --- Reception ------------------------------------------------------------------
@@ -476,4 +409,4 @@ class ReceptionReportApi(ReportApi):
         rows = reception_report_rows(_activity_query(request, params))
         for row in rows:
             row["period_end"] = period_end(row["period"], params["group"])
-        return self.respond(request, _listed(rows), ReceptionReportRowSerializer)
+        return self.respond(request, LazyRows.of(rows), ReceptionReportRowSerializer)
