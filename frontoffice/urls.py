@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("consulenza.page_urls")),
     path("", include("formazione.page_urls")),
     path("", include("sala.page_urls")),
+    path("", include("reports.page_urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("healthz", liveness, name="healthz"),
