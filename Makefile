@@ -115,10 +115,10 @@ beat: install
 	$(BIN)/celery -A frontoffice beat --loglevel=INFO
 
 ## Year-long regional tickets report on ~5 million generated tickets
-## (PostgreSQL database of its own; not part of CI). See bench/reports.py.
+## (PostgreSQL database of its own; not part of CI). See bench/tickets_report.py.
 BENCH_DB_URL ?= postgres://postgres@127.0.0.1:5432/frontoffice_bench
 bench-reports: install
-	DATABASE_URL=$(BENCH_DB_URL) $(BIN)/python bench/reports.py $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DB_URL) $(BIN)/python bench/tickets_report.py $(BENCH_ARGS)
 
 ## Regenerate the message catalogues (needs GNU gettext).
 messages: install-dev

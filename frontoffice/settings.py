@@ -221,6 +221,11 @@ PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=7
 # and signing out of the pages revokes it.
 API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=12)
 
+# How long the live part of a report (today's tickets, and any day not
+# closed yet) is kept in the cache: a regional report over a year then reads
+# only the daily summaries (0: computed at every request).
+REPORTS_LIVE_CACHE_SECONDS = env.int("REPORTS_LIVE_CACHE_SECONDS", default=30)
+
 # Days allowed to answer a complaint registered at reception.
 COMPLAINT_REPLY_DAYS = env.int("COMPLAINT_REPLY_DAYS", default=30)
 

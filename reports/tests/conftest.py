@@ -155,6 +155,12 @@ def dataset_create() -> dict[str, Any]:
     }
 
 
+@pytest.fixture(autouse=True)
+def _live_uncached(settings: Any) -> None:
+    """Compute the live figures at every request (one test turns caching on)."""
+    settings.REPORTS_LIVE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def dataset(db: Any) -> dict[str, Any]:
     return dataset_create()

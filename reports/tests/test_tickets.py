@@ -346,3 +346,25 @@ def test_query_count_does_not_depend_on_the_data(api_client, dataset, regional, 
     large = _queries(api_client, regional, date_from="2026-03-01", date_to="2026-04-01")
 
     assert large == small
+
+
+def test_live_figures_are_cached_for_a_few_seconds(
+    api_client, dataset, regional, after, settings
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REPORTS_LIVE_CACHE_SECONDS = 30
+    first = _queries(api_client, regional, **MARCH)
+    Ticket.objects.filter(issued_on=MONDAY, status=Ticket.Status.EXPIRED).update(
+        status=Ticket.Status.NO_SHOW
+    )
+    cached = _rows(_get(api_client, regional, **MARCH))
+    second = _queries(api_client, regional, **MARCH)
+    after.shift(31)
+    fresh = _rows(_get(api_client, regional, **MARCH))
+
+    assert second < first  # no ticket read while cached
+    monday = ("2026-03-30", "roma-centro", "assicurato-pensionato")
+    assert next(r for r in cached if _key(r) == monday)["expired"] == 1
+    assert next(r for r in fresh if _key(r) == monday)["expired"] == 0

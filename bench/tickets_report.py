@@ -3,7 +3,7 @@
 Run on PostgreSQL only, on a database of its own (it is migrated and filled):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/frontoffice_bench \\
-        .venv/bin/python bench/reports.py [--branches 40] [--per-line-day 120]
+        .venv/bin/python bench/tickets_report.py [--branches 40] [--per-line-day 120]
 
 It loads a year of working days for ``--branches`` branches of a region of
 their own, four lines each, ``--per-line-day`` tickets a line a day (40
@@ -12,7 +12,9 @@ branches, 120 tickets: about 5 million tickets) with one
 day up to yesterday with ``close_day``; leaves today live; then asks the
 report for the whole year through the real URL, middleware, view and
 renderer stack (Django's test client, signed in as the regional office) and
-prints the median time of several runs and the number of SQL queries.
+prints the median time of several runs and the number of SQL queries, cold
+(today's live figures computed, the cache emptied before each run) and warm
+(today's figures from the cache, ``REPORTS_LIVE_CACHE_SECONDS``).
 ``--skip-load`` reuses a database loaded by an earlier run.
 """
 
@@ -131,6 +133,9 @@ def _load(*, branches: int, per_line_day: int, days: int) -> None:
                 WHERE b.code LIKE 'bench-%%' AND l.code = ANY(%s)
                   AND extract(isodow FROM d) < 6
             ) AS t
+            -- In issue order, as the service inserts them: a day's tickets
+            -- get neighbouring ids.
+            ORDER BY t.issued_at, t.branch_id, t.line_id
             ON CONFLICT DO NOTHING
             """,
             [first, today, per_line_day, LINES],
@@ -172,6 +177,7 @@ def _load(*, branches: int, per_line_day: int, days: int) -> None:
 
 def _measure(*, days: int, runs: int) -> None:
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -206,23 +212,35 @@ def _measure(*, days: int, runs: int) -> None:
         "year by month": {**year, "group": "month"},
         "year by month, one branch": {**year, "group": "month", "branch": "bench-01"},
     }
-    print("| request | median ms | min ms | max ms | queries | rows |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| request | rows | cold median ms | cold queries "
+        "| warm median ms | warm min–max ms | warm queries |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for name, params in cases.items():
-        timings = []
-        queries = 0
-        body: dict = {}
-        for _run in range(runs):
-            with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
-                response = client.get("/api/v1/reports/tickets/", params)
-                timings.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, response.content[:500]
-            queries = len(captured)
-            body = response.json()
+        results = {}
+        for kind in ("cold", "warm"):
+            timings = []
+            queries = 0
+            body: dict = {}
+            if kind == "warm":
+                client.get("/api/v1/reports/tickets/", params)  # fill the cache
+            for _run in range(runs):
+                if kind == "cold":
+                    cache.clear()  # today's live figures computed again
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    response = client.get("/api/v1/reports/tickets/", params)
+                    timings.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, response.content[:500]
+                queries = len(captured)
+                body = response.json()
+            results[kind] = (timings, queries, body["count"])
+        cold, warm = results["cold"], results["warm"]
         print(
-            f"| {name} | {statistics.median(timings):.0f} | {min(timings):.0f} "
-            f"| {max(timings):.0f} | {queries} | {body['count']} |"
+            f"| {name} | {cold[2]} | {statistics.median(cold[0]):.0f} | {cold[1]} "
+            f"| {statistics.median(warm[0]):.0f} "
+            f"| {min(warm[0]):.0f}–{max(warm[0]):.0f} | {warm[1]} |"
         )
 
 
