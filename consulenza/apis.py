@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -447,6 +448,25 @@ class BacklogReportApi(APIView):
             OpenApiParameter("page_size", int, description="Righe per pagina."),
         ],
         responses=OutputSerializer(many=True),
+        examples=[
+            OpenApiExample(
+                "Una linea oltre i 30 giorni",
+                response_only=True,
+                value=[
+                    {
+                        "branch": "roma-centro",
+                        "line": "assicurato-pensionato",
+                        "first_free_slot": "2026-04-02T13:30:00+02:00",
+                        "backlog_days": 31,
+                        "level": "flagged",
+                        "flagged": True,
+                        "flagged_since": "2026-03-02T10:00:00+01:00",
+                        "meeting_points": 1,
+                        "recommended_meeting_points": 2,
+                    }
+                ],
+            )
+        ],
     )
     def get(self, request: Request) -> Response:
         params = self.FilterSerializer(data=request.query_params)

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     extend_schema,
     extend_schema_serializer,
@@ -601,6 +602,32 @@ class TrainingPlanReportApi(APIView):
             OpenApiParameter("page_size", int, description="Righe per pagina."),
         ],
         responses=OutputSerializer(many=True),
+        examples=[
+            OpenApiExample(
+                "Un piano inviato alla regione",
+                response_only=True,
+                value=[
+                    {
+                        "branch": "roma-centro",
+                        "plan": 12,
+                        "title": "Piano formativo 2027",
+                        "period_start": "2026-12-01",
+                        "period_end": "2027-06-30",
+                        "state": "submitted",
+                        "submitted_on": "2026-12-02",
+                        "first_course_on": "2026-12-03",
+                        "late": False,
+                        "courses": 1,
+                        "hours": "12.0",
+                        "participants": 1,
+                        "enrollments": 1,
+                        "completed": 0,
+                        "completion_rate": 0.0,
+                        "hours_attended": "3.0",
+                    }
+                ],
+            )
+        ],
     )
     def get(self, request: Request) -> Response:
         params = self.FilterSerializer(data=request.query_params)

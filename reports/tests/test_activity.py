@@ -258,3 +258,18 @@ def test_other_roles_get_403(api_client, dataset, path, role, after):
     holder = StaffRoleFactory.create(role=role, branch=dataset["centre"]).user
 
     assert _get(api_client, holder, path, **MARCH).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["consultation", "reception"])
+def test_query_count_is_bounded(
+    api_client, consultation, reception, regional, after, path,
+    django_assert_max_num_queries,
+):  # fmt: skip
+    api_client.force_login(regional)
+
+    with django_assert_max_num_queries(10):
+        response = api_client.get(
+            f"/api/v1/reports/{path}/", {**MARCH, "group": "month"}
+        )
+
+    assert response.status_code == 200
