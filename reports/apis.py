@@ -14,9 +14,11 @@ import datetime
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_serializer,
 )
@@ -141,6 +143,19 @@ class ReportApi(APIView):
         )
 
 
+def report_responses(page: type) -> dict[Any, Any]:
+    """Return the schema of a report's answers: a JSON page, or a file."""
+    return {
+        (200, "application/json"): page,
+        (200, "text/csv"): OpenApiResponse(
+            OpenApiTypes.STR, description="Tutto il report, colonne come nel JSON."
+        ),
+        (200, XLSXRenderer.media_type): OpenApiResponse(
+            OpenApiTypes.BINARY, description="Tutto il report, un foglio."
+        ),
+    }
+
+
 # --- Tickets ------------------------------------------------------------------
 
 
@@ -205,7 +220,9 @@ class TicketReportApi(ReportApi):
 
     @extend_schema(
         parameters=REPORT_PARAMETERS,
-        responses=page_of(TicketReportRowSerializer, "TicketReportPage"),
+        responses=report_responses(
+            page_of(TicketReportRowSerializer, "TicketReportPage")
+        ),
         examples=[
             OpenApiExample(
                 "Un giorno di una sede", value=TICKET_EXAMPLE, response_only=True
@@ -308,7 +325,9 @@ class ConsultationReportApi(ReportApi):
 
     @extend_schema(
         parameters=REPORT_PARAMETERS,
-        responses=page_of(ConsultationReportRowSerializer, "ConsultationReportPage"),
+        responses=report_responses(
+            page_of(ConsultationReportRowSerializer, "ConsultationReportPage")
+        ),
         examples=[
             OpenApiExample(
                 "Un mese di una linea", value=CONSULTATION_EXAMPLE, response_only=True
@@ -397,7 +416,9 @@ class ReceptionReportApi(ReportApi):
 
     @extend_schema(
         parameters=REPORT_PARAMETERS,
-        responses=page_of(ReceptionReportRowSerializer, "ReceptionReportPage"),
+        responses=report_responses(
+            page_of(ReceptionReportRowSerializer, "ReceptionReportPage")
+        ),
         examples=[
             OpenApiExample(
                 "Una settimana di una sede", value=RECEPTION_EXAMPLE, response_only=True
