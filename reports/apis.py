@@ -39,6 +39,7 @@ from reports.selectors import (
     TicketReport,
     TicketReportQuery,
     consultation_report_rows,
+    escalation_report_rows,
     period_end,
     reception_report_rows,
     ticket_report_serialise,
@@ -431,3 +432,69 @@ class ReceptionReportApi(ReportApi):
         for row in rows:
             row["period_end"] = period_end(row["period"], params["group"])
         return self.respond(request, LazyRows.of(rows), ReceptionReportRowSerializer)
+
+
+# --- CRIC escalations -----------------------------------------------------------
+
+
+@extend_schema_serializer(component_name="EscalationReportRow")
+class EscalationReportRowSerializer(serializers.Serializer):
+    period = serializers.DateField()
+    period_end = serializers.DateField()
+    branch = serializers.CharField()
+    line = serializers.CharField()
+    escalated = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    still_open = serializers.IntegerField()
+    mean_resolution_days = serializers.FloatField(allow_null=True)
+
+
+ESCALATION_EXAMPLE = {
+    "count": 1,
+    "next": None,
+    "previous": None,
+    "results": [
+        {
+            "period": "2026-03-01",
+            "period_end": "2026-03-31",
+            "branch": "roma-centro",
+            "line": "assicurato-pensionato",
+            "escalated": 4,
+            "resolved": 3,
+            "still_open": 1,
+            "mean_resolution_days": 2.5,
+        }
+    ],
+}
+
+
+@access(GET=REPORT_ROLES)
+class EscalationReportApi(ReportApi):
+    """Per branch, line and period: requests escalated to the CRIC, outcomes.
+
+    Escalations count in the period they were asked in; ``resolved`` and
+    ``still_open`` are their current state; ``mean_resolution_days`` runs
+    from the request to the CRIC's outcome. No citizen's data: the list of
+    escalations stays ``GET /api/v1/escalations/`` (regional office only).
+    """
+
+    filename = "escalation-cric.csv"
+    csv_header = list(EscalationReportRowSerializer().fields)
+
+    @extend_schema(
+        parameters=REPORT_PARAMETERS,
+        responses=report_responses(
+            page_of(EscalationReportRowSerializer, "EscalationReportPage")
+        ),
+        examples=[
+            OpenApiExample(
+                "Un mese di una linea", value=ESCALATION_EXAMPLE, response_only=True
+            )
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        params = self.params(request)
+        rows = escalation_report_rows(_activity_query(request, params))
+        for row in rows:
+            row["period_end"] = period_end(row["period"], params["group"])
+        return self.respond(request, LazyRows.of(rows), EscalationReportRowSerializer)

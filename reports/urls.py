@@ -12,6 +12,11 @@ urlpatterns = [
         name="report-consultation",
     ),
     path(
+        "reports/escalations/",
+        apis.EscalationReportApi.as_view(),
+        name="report-escalations",
+    ),
+    path(
         "reports/reception/",
         apis.ReceptionReportApi.as_view(),
         name="report-reception",

@@ -3,6 +3,7 @@
 from reports.selectors.activity import (
     ActivityReportQuery,
     consultation_report_rows,
+    escalation_report_rows,
     reception_report_rows,
 )
 from reports.selectors.tickets import (
@@ -27,6 +28,7 @@ __all__ = [
     "TicketReportRow",
     "closed_through",
     "consultation_report_rows",
+    "escalation_report_rows",
     "period_end",
     "period_start",
     "reception_report_rows",

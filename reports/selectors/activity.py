@@ -265,3 +265,55 @@ def reception_report_rows(query: ActivityReportQuery) -> list[dict[str, Any]]:
         )
         result.append(item)
     return result
+
+
+def escalation_report_rows(query: ActivityReportQuery) -> list[dict[str, Any]]:
+    """Return the CRIC escalations per period (of the request), branch and line.
+
+    ``resolved`` and ``still_open`` are the escalations' current state;
+    ``mean_resolution_days`` runs from the request to the CRIC's outcome.
+    """
+    start, end = _window(query)
+    escalations = Escalation.objects.filter(
+        branch__in=query.branches, requested_at__gte=start, requested_at__lt=end
+    )
+    if query.line is not None:
+        escalations = escalations.filter(line=query.line)
+    resolved = Q(status=Escalation.Status.RESOLVED, resolved_at__isnull=False)
+    positions = _line_positions()
+    rows = []
+    for item in (
+        escalations.annotate(period=_period("requested_at", query.group))
+        .values("period", branch_code=F("branch__code"), line_code=F("line__code"))
+        .annotate(
+            escalated=Count("pk"),
+            resolved=Count("pk", filter=resolved),
+            still_open=Count("pk", filter=Q(status=Escalation.Status.OPEN)),
+            resolution=Sum(
+                F("resolved_at") - F("requested_at"),
+                filter=resolved,
+                output_field=DurationField(),
+            ),
+        )
+        .order_by()
+    ):
+        took = item["resolution"] or datetime.timedelta(0)
+        rows.append(
+            {
+                "period": item["period"],
+                "branch": item["branch_code"],
+                "line": item["line_code"],
+                "escalated": item["escalated"],
+                "resolved": item["resolved"],
+                "still_open": item["still_open"],
+                "mean_resolution_days": (
+                    round(took.total_seconds() / item["resolved"] / 86400, 1)
+                    if item["resolved"]
+                    else None
+                ),
+            }
+        )
+    rows.sort(
+        key=lambda r: (r["period"], r["branch"], positions.get(r["line"], (0, "")))
+    )
+    return rows

@@ -252,7 +252,7 @@ def test_consultation_xlsx_header(api_client, consultation, regional, after):
     assert [row[2] for row in table[1:]] == ["roma-centro", "roma-centro"]
 
 
-@pytest.mark.parametrize("path", ["consultation", "reception"])
+@pytest.mark.parametrize("path", ["consultation", "reception", "escalations"])
 @pytest.mark.parametrize("role", ["reception", "operator", "consultant", "kiosk"])
 def test_other_roles_get_403(api_client, dataset, path, role, after):
     holder = StaffRoleFactory.create(role=role, branch=dataset["centre"]).user
@@ -260,7 +260,7 @@ def test_other_roles_get_403(api_client, dataset, path, role, after):
     assert _get(api_client, holder, path, **MARCH).status_code == 403
 
 
-@pytest.mark.parametrize("path", ["consultation", "reception"])
+@pytest.mark.parametrize("path", ["consultation", "reception", "escalations"])
 def test_query_count_is_bounded(
     api_client, consultation, reception, regional, after, path,
     django_assert_max_num_queries,
@@ -273,3 +273,42 @@ def test_query_count_is_bounded(
         )
 
     assert response.status_code == 200
+
+
+def test_escalation_report(api_client, consultation, regional, after):
+    response = _get(api_client, regional, "escalations", group="month", **MARCH)
+
+    assert response.status_code == 200
+    # Two asked on Tuesday 31 March (one resolved at 12:00, two hours after
+    # its 10:00 request); the one of 00:30 on 1 April is outside the range.
+    assert response.json()["results"] == [
+        {
+            "period": "2026-03-01",
+            "period_end": "2026-03-31",
+            "branch": "roma-centro",
+            "line": "assicurato-pensionato",
+            "escalated": 2,
+            "resolved": 1,
+            "still_open": 1,
+            "mean_resolution_days": 0.1,
+        }
+    ]
+    table = list(
+        csv.reader(
+            io.StringIO(
+                _get(
+                    api_client, regional, "escalations", format="csv", **MARCH
+                ).content.decode()
+            )
+        )
+    )
+    assert table[0] == [
+        "period",
+        "period_end",
+        "branch",
+        "line",
+        "escalated",
+        "resolved",
+        "still_open",
+        "mean_resolution_days",
+    ]
