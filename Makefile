@@ -10,7 +10,7 @@ CHECK_ENV := DJANGO_SECRET_KEY=checks-only-not-a-secret
 
 .PHONY: run test lint types check pytest test-pg test-integration test-e2e \
         install install-dev assets migrate seed worker beat messages clean \
-        bench bench-smoke
+        bench bench-smoke bench-reports
 
 ## Serve the embedded default (SQLite, Celery eager, demo data) at 127.0.0.1:8000.
 run: install assets
@@ -126,6 +126,12 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A frontoffice beat --loglevel=INFO
+
+## Year-long regional tickets report on ~5 million generated tickets
+## (PostgreSQL database of its own; not part of CI). See bench/tickets_report.py.
+BENCH_DB_URL ?= postgres://postgres@127.0.0.1:5432/frontoffice_bench
+bench-reports: install
+	DATABASE_URL=$(BENCH_DB_URL) $(BIN)/python bench/tickets_report.py $(BENCH_ARGS)
 
 ## Regenerate the message catalogues (needs GNU gettext).
 messages: install-dev

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -27,9 +28,10 @@ from consulenza import selectors, services
 from consulenza.models import Appointment, Channel, Escalation
 from frontoffice.common.access import access
 from frontoffice.common.api import BoundedDateField, request_user
-from frontoffice.common.exports import CSVRenderer, as_attachment
+from frontoffice.common.exports import CSVRenderer, XLSXRenderer
 from frontoffice.common.fiscal_code import fiscal_code_clean
 from frontoffice.common.pagination import PAGE_PARAMETERS, Pagination, paginated
+from frontoffice.common.reports import LazyRows, report_response, wants_page
 from sedi import calendar
 from sedi.models import Branch, ServiceLine, StaffRole
 from sedi.permissions import OFFICE_ROLES, IsStaff, role_required
@@ -50,6 +52,8 @@ READERS = (
 CANCELLERS = (Role.RECEPTION, Role.CONTACT_CENTRE, Role.FLOOR_SUPERVISOR)
 REGIONAL = (Role.REGIONAL,)
 ESCALATION_READERS = (Role.REGIONAL, Role.CONTACT_CENTRE)
+# The regional reports: the region, and a director for their own branch.
+REPORT_READERS = (Role.REGIONAL, Role.DIRECTOR)
 STAFF = tuple(Role.values)
 # How far ahead the slots API may start (a longer-range query is refused).
 SLOT_LIST_MAX_AHEAD_DAYS = 366
@@ -403,16 +407,20 @@ class AppointmentCloseApi(APIView):
 # --- Regional office --------------------------------------------------------
 
 
-@access(GET=(Role.REGIONAL,))
+@access(GET=REPORT_READERS)
 class BacklogReportApi(APIView):
     """Per branch and line: first free slot, backlog days, flag, meeting points.
 
     Figures are computed live; ``flagged_since`` is the job's: it is null
-    for a line the hourly job has not flagged yet. ``?format=csv`` too.
+    for a line the hourly job has not flagged yet. ``?format=csv`` and
+    ``?format=xlsx`` too. A director reads their own branch only. The
+    answer is the whole list, as it always was; with ``page`` or
+    ``page_size`` it is a page (``{count, next, previous, results}``), as
+    the other reports give.
     """
 
-    permission_classes = [role_required(*REGIONAL)]
-    renderer_classes = [JSONRenderer, CSVRenderer]
+    permission_classes = [role_required(*REPORT_READERS)]
+    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
 
     class FilterSerializer(serializers.Serializer):
         branch = serializers.CharField(max_length=50, required=False)
@@ -436,14 +444,35 @@ class BacklogReportApi(APIView):
         parameters=[
             OpenApiParameter("branch", str),
             OpenApiParameter("line", str),
-            OpenApiParameter("format", str, enum=["json", "csv"]),
+            OpenApiParameter("format", str, enum=["json", "csv", "xlsx"]),
+            OpenApiParameter("page", int, description="Pagina (risposta paginata)."),
+            OpenApiParameter("page_size", int, description="Righe per pagina."),
         ],
         responses=OutputSerializer(many=True),
+        examples=[
+            OpenApiExample(
+                "Una linea oltre i 30 giorni",
+                response_only=True,
+                value=[
+                    {
+                        "branch": "roma-centro",
+                        "line": "assicurato-pensionato",
+                        "first_free_slot": "2026-04-02T13:30:00+02:00",
+                        "backlog_days": 31,
+                        "level": "flagged",
+                        "flagged": True,
+                        "flagged_since": "2026-03-02T10:00:00+01:00",
+                        "meeting_points": 1,
+                        "recommended_meeting_points": 2,
+                    }
+                ],
+            )
+        ],
     )
     def get(self, request: Request) -> Response:
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        branches = branch_list(user=request.user, roles=REGIONAL)
+        branches = branch_list(user=request.user, roles=REPORT_READERS)
         if params.validated_data.get("branch"):
             branches = branches.filter(code=params.validated_data["branch"])
         line = params.validated_data.get("line")
@@ -467,8 +496,14 @@ class BacklogReportApi(APIView):
                     "recommended_meeting_points": row.recommended_meeting_points,
                 }
             )
-        response = Response(self.OutputSerializer(data, many=True).data)
-        return as_attachment(request, response, filename="backlog.csv")
+        return report_response(
+            request=request,
+            view=self,
+            rows=LazyRows.of(data),
+            serializer=self.OutputSerializer,
+            filename="backlog.csv",
+            paginate=wants_page(request),
+        )
 
 
 @access(GET=ESCALATION_READERS)

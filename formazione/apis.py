@@ -9,11 +9,13 @@ staff which line. Another branch's objects answer 404.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     extend_schema,
     extend_schema_serializer,
@@ -28,8 +30,9 @@ from formazione import selectors, services
 from formazione.models import Course, Enrollment, Qualification, TrainingPlan
 from frontoffice.common.access import access
 from frontoffice.common.api import BoundedDateField, request_user
-from frontoffice.common.exports import CSVRenderer, as_attachment
+from frontoffice.common.exports import CSVRenderer, XLSXRenderer
 from frontoffice.common.pagination import PAGE_PARAMETERS, Pagination, paginated
+from frontoffice.common.reports import LazyRows, report_response, wants_page
 from sedi.models import ServiceLine, StaffRole
 from sedi.permissions import role_required
 from sedi.selectors import branch_get
@@ -552,7 +555,7 @@ class QualificationRevokeApi(APIView):
 # --- Report for the region ----------------------------------------------------
 
 
-@access(GET=(Role.REGIONAL,))
+@access(GET=PLAN_READERS)
 class TrainingPlanReportApi(APIView):
     """Per branch and plan: period, state, when it reached the region,
     courses, hours, participants and completion. ``?format=csv`` too.
@@ -560,10 +563,19 @@ class TrainingPlanReportApi(APIView):
     ``completion_rate`` is ``completed / enrollments`` of the same row (null
     without enrollments); ``late`` says a course started on or before the
     day the plan reached the region (or today, for a plan still unsent).
+
+    A director reads their own branch's plans only. ``date_from`` and
+    ``date_to`` keep the plans whose period overlaps them; ``?format=xlsx``
+    too. The answer is the whole list, as it always was; with ``page`` or
+    ``page_size`` it is a page (``{count, next, previous, results}``).
     """
 
-    permission_classes = [role_required(*REGIONAL)]
-    renderer_classes = [JSONRenderer, CSVRenderer]
+    permission_classes = [role_required(*PLAN_READERS)]
+    renderer_classes = [JSONRenderer, CSVRenderer, XLSXRenderer]
+
+    class FilterSerializer(PlanFilterSerializer):
+        date_from = BoundedDateField(required=False)
+        date_to = BoundedDateField(required=False)
 
     @extend_schema_serializer(component_name="TrainingPlanReportRow")
     class OutputSerializer(serializers.Serializer):
@@ -589,20 +601,58 @@ class TrainingPlanReportApi(APIView):
     @extend_schema(
         parameters=[
             *PLAN_FILTERS,
-            OpenApiParameter("format", str, enum=["json", "csv"]),
+            OpenApiParameter("date_from", datetime.date),
+            OpenApiParameter("date_to", datetime.date),
+            OpenApiParameter("format", str, enum=["json", "csv", "xlsx"]),
+            OpenApiParameter("page", int, description="Pagina (risposta paginata)."),
+            OpenApiParameter("page_size", int, description="Righe per pagina."),
         ],
         responses=OutputSerializer(many=True),
+        examples=[
+            OpenApiExample(
+                "Un piano inviato alla regione",
+                response_only=True,
+                value=[
+                    {
+                        "branch": "roma-centro",
+                        "plan": 12,
+                        "title": "Piano formativo 2027",
+                        "period_start": "2026-12-01",
+                        "period_end": "2027-06-30",
+                        "state": "submitted",
+                        "submitted_on": "2026-12-02",
+                        "first_course_on": "2026-12-03",
+                        "late": False,
+                        "courses": 1,
+                        "hours": "12.0",
+                        "participants": 1,
+                        "enrollments": 1,
+                        "completed": 0,
+                        "completion_rate": 0.0,
+                        "hours_attended": "3.0",
+                    }
+                ],
+            )
+        ],
     )
     def get(self, request: Request) -> Response:
-        params = PlanFilterSerializer(data=request.query_params)
+        params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         plans = selectors.plan_list(
             user=request.user,
-            roles=REGIONAL,
+            roles=PLAN_READERS,
             branch=params.validated_data.get("branch"),
             state=params.validated_data.get("state"),
             year=params.validated_data.get("period"),
+            date_from=params.validated_data.get("date_from"),
+            date_to=params.validated_data.get("date_to"),
         )
         rows = selectors.plan_report_rows(plans=plans)
-        response = Response(self.OutputSerializer(rows, many=True).data)
-        return as_attachment(request, response, filename="piani-formativi.csv")
+        return report_response(
+            request=request,
+            view=self,
+            rows=LazyRows.of(rows),
+            serializer=self.OutputSerializer,
+            filename="piani-formativi.csv",
+            paginate=wants_page(request),
+        )

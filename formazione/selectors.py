@@ -133,10 +133,13 @@ def plan_list(
     branch: str | None = None,
     state: str | None = None,
     year: int | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
 ) -> QuerySet[TrainingPlan]:
     """Return the plans of the branches ``user`` reaches through ``roles``.
 
-    Filters: a branch code, a state, a year the plan's period touches.
+    Filters: a branch code, a state, a year the plan's period touches, and
+    a range of days (``date_from``, ``date_to``) the plan's period overlaps.
     """
     plans = TrainingPlan.objects.filter(
         branch__in=branch_list(user=user, roles=roles)
@@ -147,6 +150,10 @@ def plan_list(
         plans = plans.filter(state=state)
     if year:
         plans = plans.filter(_period_overlaps(year))
+    if date_from:
+        plans = plans.filter(period_end__gte=date_from)
+    if date_to:
+        plans = plans.filter(period_start__lte=date_to)
     return plans.order_by("branch__code", "-period_start")
 
 

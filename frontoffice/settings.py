@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "consulenza",
     "reception",
     "sala",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,13 @@ CELERY_BEAT_SCHEDULE = {
         # https://crontab.guru/#10_*_*_*_*
         "schedule": crontab(minute=10),
     },
+    "reports-close-day": {
+        "task": "reports.tasks.days_close_pending",
+        # Nightly at 01:30 (Rome time): closes yesterday, any day left open
+        # and the week before again (corrections); idempotent.
+        # https://crontab.guru/#30_1_*_*_*
+        "schedule": crontab(minute=30, hour=1),
+    },
     "worker-heartbeat": {
         "task": "frontoffice.common.tasks.worker_heartbeat",
         # https://crontab.guru/#*_*_*_*_*
@@ -217,6 +225,11 @@ PERSONAL_DATA_BATCH_SIZE = env.int("PERSONAL_DATA_BATCH_SIZE", default=500)
 # Lifetime of an API token; a new one is issued at the next token login,
 # and signing out of the pages revokes it.
 API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=12)
+
+# How long the live part of a report (today's tickets, and any day not
+# closed yet) is kept in the cache: a regional report over a year then reads
+# only the daily summaries (0: computed at every request).
+REPORTS_LIVE_CACHE_SECONDS = env.int("REPORTS_LIVE_CACHE_SECONDS", default=30)
 
 # Days allowed to answer a complaint registered at reception.
 COMPLAINT_REPLY_DAYS = env.int("COMPLAINT_REPLY_DAYS", default=30)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("consulenza.page_urls")),
     path("", include("formazione.page_urls")),
     path("", include("sala.page_urls")),
+    path("", include("reports.page_urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("favicon.ico", favicon, name="favicon"),
@@ -34,6 +35,7 @@ urlpatterns = [
     path("api/v1/", include("consulenza.urls")),
     path("api/v1/", include("formazione.urls")),
     path("api/v1/", include("sala.urls")),
+    path("api/v1/", include("reports.urls")),
     # The published contract: public.
     path(
         "api/schema/", access(GET=PUBLIC)(SpectacularAPIView.as_view()), name="schema"

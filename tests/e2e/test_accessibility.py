@@ -63,7 +63,14 @@ def sign_in(page, base: str, username: str) -> None:
         ),
         ("sala", ["/formazione/roma-centro/abilitazioni/"]),
         ("operatore-nuovo", ["/formazione/", "/sportelli/roma-centro/1/"]),
-        ("regione", ["/formazione/regione/", "/formazione/regione/{plan}/"]),
+        (
+            "regione",
+            [
+                "/formazione/regione/",
+                "/formazione/regione/{plan}/",
+                "/regione/report/",
+            ],
+        ),
     ],
     ids=[
         "public",

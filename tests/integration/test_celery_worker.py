@@ -59,3 +59,28 @@ def test_worker_closes_the_tickets_left_from_the_morning():
             "status", flat=True
         )
     ) == {"expired"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_closes_yesterday_into_report_summaries_twice_alike():
+    from reports.models import DailyTicketSummary
+    from reports.tasks import days_close_pending
+    from sedi import calendar
+    from sedi.services import catalogue_sync
+    from sedi.tests.factories import BranchFactory
+    from sportelli.tests.factories import TicketFactory
+    from tests.worker import current_database_url
+
+    catalogue_sync()
+    branch = BranchFactory.create(line_codes=["socio-sanitari"])
+    yesterday = calendar.today() - datetime.timedelta(days=1)
+    TicketFactory.create_batch(3, branch=branch, issued_on=yesterday, status="expired")
+
+    with celery_worker(env={"DATABASE_URL": current_database_url()}) as queue:
+        first = days_close_pending.apply_async(queue=queue).get(timeout=60)
+        rows = list(DailyTicketSummary.objects.values("day", "issued", "expired"))
+        second = days_close_pending.apply_async(queue=queue).get(timeout=60)
+
+    assert (first, second) == (8, 8)
+    assert rows == [{"day": yesterday, "issued": 3, "expired": 3}]
+    assert list(DailyTicketSummary.objects.values("day", "issued", "expired")) == rows

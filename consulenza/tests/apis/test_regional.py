@@ -4,6 +4,7 @@ import io
 
 import pytest
 import time_machine
+from openpyxl import load_workbook
 
 from consulenza.models import Escalation
 from consulenza.services import backlog_flag, meeting_point_create
@@ -261,3 +262,35 @@ def test_escalations_of_another_region_are_404(regional_client):
     assert response.status_code == 404
     assert listed.json()["count"] == 0
     assert Escalation.objects.get(pk=foreign.pk).status == "open"
+
+
+def test_backlog_report_a_director_reads_their_branch(monday, api_client, agenda):
+    other = BranchFactory.create(
+        region=agenda[PENSIONER].branch.region,
+        code="roma-eur",
+        line_codes=STANDARD_LINES,
+    )
+    director = UserFactory.create(username="direttore-centro")
+    staff_role_assign(
+        user=director, role=Role.DIRECTOR, branch=agenda[PENSIONER].branch
+    )
+    api_client.force_login(director)
+
+    own = api_client.get("/api/v1/reports/backlog/")
+    asked_other = api_client.get("/api/v1/reports/backlog/", {"branch": other.code})
+
+    assert {r["branch"] for r in own.json()} == {"roma-centro"}
+    assert asked_other.json() == []
+
+
+def test_backlog_report_pages_on_request_and_xlsx(monday, regional_client, agenda):
+    page = regional_client.get("/api/v1/reports/backlog/", {"page_size": 2}).json()
+    download = regional_client.get("/api/v1/reports/backlog/", {"format": "xlsx"})
+
+    assert page["count"] == len(STANDARD_LINES)
+    assert [r["line"] for r in page["results"]] == STANDARD_LINES[:2]
+    assert download["Content-Disposition"] == 'attachment; filename="backlog.xlsx"'
+    sheet = load_workbook(io.BytesIO(download.content)).active
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert table[0][:3] == ["branch", "line", "first_free_slot"]
+    assert [row[1] for row in table[1:]] == STANDARD_LINES

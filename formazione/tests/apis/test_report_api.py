@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 
 from formazione.services import plan_submit
 from formazione.tests.conftest import Role, staff
@@ -120,9 +121,45 @@ def test_a_bad_filter_is_a_field_error(as_user, regional, plans):
     assert set(response.json()) == {"period", "state"}
 
 
-@pytest.mark.parametrize("role", [Role.DIRECTOR, Role.FLOOR_SUPERVISOR, Role.OPERATOR])
+@pytest.mark.parametrize("role", [Role.FLOOR_SUPERVISOR, Role.OPERATOR])
 def test_branch_roles_get_403(as_user, branch, plans, role):
     assert as_user(staff("x", role, branch=branch)).get(URL).status_code == 403
+
+
+def test_a_director_reads_only_their_branch(as_user, director, plans):
+    plan, _draft = plans
+
+    response = as_user(director).get(URL + "?branch=roma-eur")
+    own = as_user(director).get(URL)
+
+    assert response.json() == []
+    assert [row["plan"] for row in own.json()] == [plan.pk]
+
+
+def test_date_filters_keep_overlapping_plans(as_user, regional, plans):
+    plan, draft = plans
+
+    before = as_user(regional).get(URL + "?date_to=2026-11-30")
+    both = as_user(regional).get(URL + "?date_from=2027-06-01&date_to=2027-06-30")
+    later = as_user(regional).get(URL + "?date_from=2027-07-01")
+
+    assert before.json() == []
+    assert [row["plan"] for row in both.json()] == [plan.pk, draft.pk]
+    assert [row["plan"] for row in later.json()] == [draft.pk]
+
+
+def test_pages_on_request_and_xlsx(as_user, regional, plans):
+    page = as_user(regional).get(URL + "?page_size=1").json()
+    sheet = load_workbook(
+        io.BytesIO(as_user(regional).get(URL + "?format=xlsx").content)
+    ).active
+    table = [list(row) for row in sheet.iter_rows(values_only=True)]
+
+    assert page["count"] == 2
+    assert len(page["results"]) == 1
+    assert page["next"] is not None
+    assert table[0][:3] == ["branch", "plan", "title"]
+    assert table[2][2] == "'=HYPERLINK()"
 
 
 def test_the_report_query_count_does_not_grow(

@@ -1,0 +1,600 @@
+"""Reads of the regional reports: the tickets report from summaries and live rows.
+
+A report row covers one period (a day, an ISO week from Monday, a calendar
+month), branch and line. Closed days (up to the newest ``DayClosure``) are
+read from ``DailyTicketSummary``; the days after it (today, and any day the
+nightly job has not closed yet) are computed from their tickets with the
+very function that writes the summaries, so a day reads the same either way.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+
+from reports.models import DailyTicketSummary, DayClosure
+from sedi.models import Branch, ServiceLine
+from sportelli.models import Ticket, TicketEvent
+
+GROUPS = ("day", "week", "month")
+# The integer columns of a summary row, summed over a period.
+SUMMED = (
+    "issued",
+    "priority",
+    "transferred",
+    "waited",
+    "wait_seconds",
+    "served",
+    "no_show",
+    "expired",
+    "serviced",
+    "service_seconds",
+)
+
+
+@dataclass
+class TicketFigures:
+    """The counters' figures of one branch, line and day or period."""
+
+    issued: int = 0
+    priority: int = 0
+    transferred: int = 0
+    waited: int = 0
+    wait_seconds: int = 0
+    max_wait_seconds: int = 0
+    wait_histogram: Counter[int] = field(default_factory=Counter)
+    served: int = 0
+    no_show: int = 0
+    expired: int = 0
+    serviced: int = 0
+    service_seconds: int = 0
+    services: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: TicketFigures) -> None:
+        """Add ``other``'s figures to these (sums, histograms, maximum)."""
+        for name in SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.max_wait_seconds = max(self.max_wait_seconds, other.max_wait_seconds)
+        self.wait_histogram.update(other.wait_histogram)
+        self.services.update(other.services)
+
+    def add_wait(self, seconds: int) -> None:
+        """Count one wait of ``seconds`` (a negative clock skew counts as 0)."""
+        seconds = max(0, seconds)
+        self.waited += 1
+        self.wait_seconds += seconds
+        self.max_wait_seconds = max(self.max_wait_seconds, seconds)
+        self.wait_histogram[seconds // 60] += 1
+
+    @classmethod
+    def from_summary(cls, row: DailyTicketSummary) -> TicketFigures:
+        """Return the figures stored in a summary row."""
+        figures = cls(
+            wait_histogram=Counter(
+                {int(k): int(v) for k, v in row.wait_histogram.items()}
+            ),
+            services=Counter({str(k): int(v) for k, v in row.services.items()}),
+            max_wait_seconds=row.max_wait_seconds,
+        )
+        for name in SUMMED:
+            setattr(figures, name, getattr(row, name))
+        return figures
+
+    def p90_wait_minutes(self) -> int | None:
+        """Return the 90th percentile wait (nearest rank, whole minutes)."""
+        total = sum(self.wait_histogram.values())
+        if not total:
+            return None
+        rank = math.ceil(0.9 * total)
+        seen = 0
+        for minute in sorted(self.wait_histogram):
+            seen += self.wait_histogram[minute]
+            if seen >= rank:
+                return minute
+        raise AssertionError("unreachable: the ranks add up to the total")
+
+
+Key = tuple[datetime.date, int, int]  # (day or period start, branch id, line id)
+
+
+class Seconds(Func):
+    """Whole seconds from the second expression to the first (at least 0)."""
+
+    output_field = IntegerField()
+    arity = 2
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        end_sql, end_params = compiler.compile(self.source_expressions[0])
+        start_sql, start_params = compiler.compile(self.source_expressions[1])
+        params = [*end_params, *start_params]
+        if connection.vendor == "postgresql":
+            # Not GREATEST(0, …): it would turn a missing time (NULL) into 0.
+            diff = f"({end_sql} - {start_sql})"
+            return (
+                f"CASE WHEN {diff} < interval '0' THEN 0 "
+                f"ELSE FLOOR(EXTRACT(EPOCH FROM {diff}))::integer END",
+                params * 2,
+            )
+        # SQLite: julianday() is a float of days; a millisecond of slack keeps
+        # a whole number of seconds from flooring to the one below. MAX() of
+        # a NULL is NULL there.
+        return (
+            f"MAX(0, CAST((julianday({end_sql}) - julianday({start_sql}))"
+            " * 86400.0 + 0.001 AS INTEGER))",
+            params,
+        )
+
+
+def ticket_figures_compute(*, tickets: QuerySet[Ticket]) -> dict[Key, TicketFigures]:
+    """Return the figures of ``tickets`` by issue day, branch and line.
+
+    ``issued``, ``priority``, ``transferred`` and the waits count on the
+    line the ticket was issued for (its letter): a wait runs from issue to
+    the first call, wherever that call was. ``served``, ``no_show``,
+    ``expired``, service times and services count on the line that finally
+    held the ticket; a service runs from the last call to the closing.
+    Times are whole seconds, rounded down. Six queries, whatever
+    the number of tickets: nothing is read ticket by ticket.
+    """
+    line_of_letter = dict(ServiceLine.objects.values_list("letter", "pk"))
+    moved = ~Q(letter=F("line__letter"))
+    first_call = Coalesce(
+        Case(
+            When(
+                moved,
+                then=Subquery(
+                    TicketEvent.objects.filter(
+                        ticket=OuterRef("pk"), kind=TicketEvent.Kind.CALLED
+                    )
+                    .order_by("at")
+                    .values("at")[:1]
+                ),
+            ),
+            default=None,
+        ),
+        F("called_at"),
+    )
+    waits = tickets.annotate(wait=Seconds(first_call, F("issued_at"))).order_by()
+    result: dict[Key, TicketFigures] = {}
+
+    def at(key: Key) -> TicketFigures:
+        figures = result.get(key)
+        if figures is None:
+            figures = result[key] = TicketFigures()
+        return figures
+
+    def origin(item: dict[str, Any]) -> TicketFigures:
+        line_id = line_of_letter.get(item["letter"])
+        return at((item["issued_on"], item["branch_id"], line_id or item["any_line"]))
+
+    for item in waits.values("issued_on", "branch_id", "letter").annotate(
+        any_line=Min("line_id"),
+        issued=Count("pk"),
+        priority=Count("pk", filter=Q(priority=True)),
+        transferred=Count("pk", filter=moved),
+        waited=Count("wait"),
+        wait_seconds=Sum("wait"),
+        max_wait_seconds=Max("wait"),
+    ):
+        figures = origin(item)
+        figures.issued += item["issued"]
+        figures.priority += item["priority"]
+        figures.transferred += item["transferred"]
+        figures.waited += item["waited"]
+        figures.wait_seconds += item["wait_seconds"] or 0
+        figures.max_wait_seconds = max(
+            figures.max_wait_seconds, item["max_wait_seconds"] or 0
+        )
+    for item in (
+        waits.filter(wait__isnull=False)
+        .annotate(minute=F("wait") / 60)
+        .values("issued_on", "branch_id", "letter", "minute")
+        .annotate(any_line=Min("line_id"), n=Count("pk"))
+    ):
+        origin(item).wait_histogram[int(item["minute"])] += item["n"]
+    status = Ticket.Status
+    timed = Q(
+        status=status.COMPLETED, called_at__isnull=False, finished_at__isnull=False
+    )
+    for item in (
+        tickets.order_by()
+        .values("issued_on", "branch_id", "line_id")
+        .annotate(
+            served=Count("pk", filter=Q(status=status.COMPLETED)),
+            no_show=Count("pk", filter=Q(status=status.NO_SHOW)),
+            expired=Count("pk", filter=Q(status=status.EXPIRED)),
+            serviced=Count("pk", filter=timed),
+            service_seconds=Sum(
+                Seconds(F("finished_at"), F("called_at")), filter=timed
+            ),
+        )
+    ):
+        figures = at((item["issued_on"], item["branch_id"], item["line_id"]))
+        figures.served += item["served"]
+        figures.no_show += item["no_show"]
+        figures.expired += item["expired"]
+        figures.serviced += item["serviced"]
+        figures.service_seconds += item["service_seconds"] or 0
+    # The services performed: the bounds of the tickets' ids let the
+    # database walk the link table's index for those tickets only, rather
+    # than read all of it (its planner cannot see that from the join).
+    # Tickets are stored as they are issued, so a day's ids are close
+    # together. (Without tickets the bounds select nothing: the query still
+    # runs, so the number of queries does not depend on the data.)
+    # (``pk + 0``: not the primary key's order, which the database would
+    # walk from one end looking for the day's first ticket.)
+    bounds = tickets.order_by().aggregate(low=Min(F("pk") + 0), high=Max(F("pk") + 0))
+    performed = (
+        Ticket.services.through.objects.filter(
+            ticket_id__gte=bounds["low"] or 1,
+            ticket_id__lte=bounds["high"] or 0,
+            ticket__in=tickets.order_by().values("pk"),
+        )
+        .values(
+            "ticket__issued_on",
+            "ticket__branch_id",
+            "ticket__line_id",
+            code=F("service__code"),
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for item in performed:
+        key = (
+            item["ticket__issued_on"],
+            item["ticket__branch_id"],
+            item["ticket__line_id"],
+        )
+        at(key).services[item["code"]] += item["n"]
+    return result
+
+
+def period_start(day: datetime.date, group: str) -> datetime.date:
+    """Return the first day of ``day``'s period (ISO week from Monday)."""
+    if group == "week":
+        return day - datetime.timedelta(days=day.weekday())
+    if group == "month":
+        return day.replace(day=1)
+    return day
+
+
+def period_end(start: datetime.date, group: str) -> datetime.date:
+    """Return the last day of the period that starts on ``start``."""
+    if group == "week":
+        return start + datetime.timedelta(days=6)
+    if group == "month":
+        following = (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return following - datetime.timedelta(days=1)
+    return start
+
+
+def closed_through() -> datetime.date | None:
+    """Return the newest closed day (every day up to it is closed)."""
+    return DayClosure.objects.aggregate(last=Max("day"))["last"]
+
+
+@dataclass(frozen=True)
+class TicketReportQuery:
+    """What a tickets report asks for, already checked and scoped."""
+
+    date_from: datetime.date
+    date_to: datetime.date
+    branches: QuerySet[Branch]
+    line: ServiceLine | None
+    group: str
+    today: datetime.date
+
+
+@dataclass
+class TicketReportRow:
+    """One row of the tickets report, before rendering."""
+
+    period: datetime.date
+    branch_id: int
+    line_id: int
+    figures: TicketFigures
+    live: bool
+
+
+def _summaries(
+    query: TicketReportQuery, *, day_from: datetime.date, day_to: datetime.date
+) -> QuerySet[DailyTicketSummary]:
+    rows = DailyTicketSummary.objects.filter(
+        day__gte=day_from, day__lte=day_to, branch__in=query.branches
+    )
+    if query.line is not None:
+        rows = rows.filter(line=query.line)
+    return rows
+
+
+def _period_expression(group: str) -> Any:
+    if group == "week":
+        return TruncWeek("day", output_field=DateField())
+    if group == "month":
+        return TruncMonth("day", output_field=DateField())
+    return F("day")
+
+
+def _sort_key(
+    row: TicketReportRow, branch_codes: dict[int, str], positions: dict[int, Any]
+) -> tuple[Any, ...]:
+    return (row.period, branch_codes[row.branch_id], positions[row.line_id])
+
+
+class TicketReport:
+    """A tickets report, read one page at a time in a bounded number of queries.
+
+    Rows are ordered by period, branch code and line (guideline order).
+    Closed periods come from one aggregate query over the summaries (with
+    ``LIMIT``/``OFFSET``); the tail from the first period that touches an
+    unclosed day is merged in memory (it spans a few days at most).
+    """
+
+    def __init__(self, query: TicketReportQuery) -> None:
+        self.query = query
+        last_closed = closed_through()
+        first_live = (
+            query.date_from
+            if last_closed is None
+            else max(query.date_from, last_closed + datetime.timedelta(days=1))
+        )
+        self.live_from: datetime.date | None = (
+            first_live if first_live <= min(query.date_to, query.today) else None
+        )
+        # Everything before this day's period is read by SQL pagination.
+        self.split = (
+            period_start(self.live_from, query.group)
+            if self.live_from is not None
+            else query.date_to + datetime.timedelta(days=1)
+        )
+        self._tail: list[TicketReportRow] | None = None
+        self._head_total: int | None = None
+        self._names: tuple[dict[int, str], dict[int, Any], dict[int, str]] | None = None
+
+    # --- names ------------------------------------------------------------
+
+    def names(self) -> tuple[dict[int, str], dict[int, Any], dict[int, str]]:
+        """Return branch codes, line positions and line codes by id."""
+        if self._names is None:
+            branch_codes = dict(self.query.branches.values_list("pk", "code"))
+            lines = list(ServiceLine.objects.values_list("pk", "position", "code"))
+            self._names = (
+                branch_codes,
+                {pk: (position, code) for pk, position, code in lines},
+                {pk: code for pk, _position, code in lines},
+            )
+        return self._names
+
+    # --- closed periods (SQL) ---------------------------------------------
+
+    def _head(self) -> QuerySet[DailyTicketSummary, dict[str, Any]]:
+        last = min(self.query.date_to, self.split - datetime.timedelta(days=1))
+        return (
+            _summaries(self.query, day_from=self.query.date_from, day_to=last)
+            .annotate(period=_period_expression(self.query.group))
+            .values("period", "branch_id", "line_id")
+            .annotate(
+                **{f"sum_{name}": Sum(name) for name in SUMMED},
+                max_wait=Max("max_wait_seconds"),
+            )
+            .order_by("period", "branch__code", "line__position", "line__code")
+        )
+
+    def _head_count(self) -> int:
+        if self._head_total is None:
+            self._head_total = (
+                0 if self.split <= self.query.date_from else self._head().count()
+            )
+        return self._head_total
+
+    def _head_rows(self, offset: int, limit: int | None) -> list[TicketReportRow]:
+        if self.split <= self.query.date_from:
+            return []
+        head = self._head()
+        page = list(head[offset : offset + limit] if limit is not None else head)
+        if not page:
+            return []
+        rows: dict[Key, TicketReportRow] = {}
+        for item in page:
+            figures = TicketFigures(max_wait_seconds=item["max_wait"] or 0)
+            for name in SUMMED:
+                setattr(figures, name, item[f"sum_{name}"] or 0)
+            key = (item["period"], item["branch_id"], item["line_id"])
+            rows[key] = TicketReportRow(
+                period=item["period"],
+                branch_id=item["branch_id"],
+                line_id=item["line_id"],
+                figures=figures,
+                live=False,
+            )
+        # Histograms and services merge in Python: one more query, bounded
+        # by the page (its periods, branches and lines), not by the data.
+        # (Merging them in SQL with jsonb_each was measured slower.)
+        periods = [key[0] for key in rows]
+        last = min(
+            self.query.date_to,
+            self.split - datetime.timedelta(days=1),
+            period_end(max(periods), self.query.group),
+        )
+        detail = _summaries(
+            self.query, day_from=max(min(periods), self.query.date_from), day_to=last
+        ).filter(
+            branch_id__in={key[1] for key in rows},
+            line_id__in={key[2] for key in rows},
+        )
+        group = self.query.group
+        for day, branch_id, line_id, histogram, services in detail.values_list(
+            "day", "branch_id", "line_id", "wait_histogram", "services"
+        ):
+            row = rows.get((period_start(day, group), branch_id, line_id))
+            if row is None:
+                continue
+            waits = row.figures.wait_histogram
+            for minute, count in histogram.items():
+                waits[int(minute)] += count
+            row.figures.services.update(services)
+        return list(rows.values())
+
+    # --- the tail: periods touching unclosed days ---------------------------
+
+    def tail(self) -> list[TicketReportRow]:
+        """Return the rows of the periods from the first unclosed day, merged."""
+        if self._tail is not None:
+            return self._tail
+        merged: dict[Key, TicketReportRow] = {}
+        if self.live_from is None:
+            self._tail = []
+            return self._tail
+        group = self.query.group
+
+        def add(key: Key, figures: TicketFigures, *, live: bool) -> None:
+            row = merged.get(key)
+            if row is None:
+                merged[key] = TicketReportRow(
+                    period=key[0],
+                    branch_id=key[1],
+                    line_id=key[2],
+                    figures=TicketFigures(),
+                    live=live,
+                )
+                row = merged[key]
+            row.figures.add(figures)
+            row.live = row.live or live
+
+        closed_from = max(self.split, self.query.date_from)
+        closed_to = self.live_from - datetime.timedelta(days=1)
+        if closed_from <= closed_to:
+            for summary in _summaries(
+                self.query, day_from=closed_from, day_to=closed_to
+            ):
+                add(
+                    (
+                        period_start(summary.day, group),
+                        summary.branch_id,
+                        summary.line_id,
+                    ),
+                    TicketFigures.from_summary(summary),
+                    live=False,
+                )
+        for (day, branch_id, line_id), figures in self._live_figures().items():
+            if self.query.line is not None and line_id != self.query.line.pk:
+                continue
+            add((period_start(day, group), branch_id, line_id), figures, live=True)
+        branch_codes, positions, _codes = self.names()
+        self._tail = sorted(
+            merged.values(), key=lambda row: _sort_key(row, branch_codes, positions)
+        )
+        return self._tail
+
+    def _live_figures(self) -> dict[Key, TicketFigures]:
+        """Return the unclosed days' figures, cached for a few seconds."""
+        assert self.live_from is not None
+        live_to = min(self.query.date_to, self.query.today)
+        line = self.query.line
+        branch_ids = sorted(self.names()[0])
+        seconds = settings.REPORTS_LIVE_CACHE_SECONDS
+        scope = f"{branch_ids}|{line.pk if line else ''}|{self.live_from}|{live_to}"
+        key = "reports:live:" + hashlib.sha256(scope.encode()).hexdigest()
+        if seconds:
+            cached = cache.get(key)
+            if cached is not None:
+                return cast(dict[Key, TicketFigures], cached)
+        tickets = Ticket.objects.filter(
+            issued_on__gte=self.live_from,
+            issued_on__lte=live_to,
+            branch_id__in=branch_ids,
+        )
+        if line is not None:
+            tickets = tickets.filter(Q(line=line) | Q(letter=line.letter))
+        figures = ticket_figures_compute(tickets=tickets)
+        if seconds:
+            cache.set(key, figures, seconds)
+        return figures
+
+    # --- pages --------------------------------------------------------------
+
+    def count(self) -> int:
+        """Return how many rows the report has."""
+        return self._head_count() + len(self.tail())
+
+    def rows(
+        self, *, offset: int = 0, limit: int | None = None
+    ) -> list[TicketReportRow]:
+        """Return the rows from ``offset`` (all of them when ``limit`` is None)."""
+        head_count = self._head_count()
+        result: list[TicketReportRow] = []
+        if offset < head_count:
+            result = self._head_rows(offset, limit)
+        tail_offset = max(0, offset - head_count)
+        wanted = None if limit is None else limit - len(result)
+        if wanted is None or wanted > 0:
+            tail = self.tail()[tail_offset:]
+            result.extend(tail if wanted is None else tail[:wanted])
+        return result
+
+
+def ticket_report_serialise(
+    report: TicketReport, rows: Iterable[TicketReportRow]
+) -> list[dict[str, Any]]:
+    """Return report rows as plain dicts, in the report's column order."""
+    branch_codes, _positions, line_codes = report.names()
+    group = report.query.group
+    out = []
+    for row in rows:
+        f = row.figures
+        out.append(
+            {
+                "period": row.period,
+                "period_end": period_end(row.period, group),
+                "branch": branch_codes[row.branch_id],
+                "line": line_codes[row.line_id],
+                "issued": f.issued,
+                "served": f.served,
+                "no_show": f.no_show,
+                "transferred": f.transferred,
+                "expired": f.expired,
+                "priority": f.priority,
+                "mean_wait_minutes": (
+                    round(f.wait_seconds / f.waited / 60, 1) if f.waited else None
+                ),
+                "max_wait_minutes": (
+                    round(f.max_wait_seconds / 60, 1) if f.waited else None
+                ),
+                "p90_wait_minutes": f.p90_wait_minutes(),
+                "mean_service_minutes": (
+                    round(f.service_seconds / f.serviced / 60, 1)
+                    if f.serviced
+                    else None
+                ),
+                "services": dict(sorted(f.services.items())),
+                "live": row.live,
+            }
+        )
+    return out
