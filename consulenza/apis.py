@@ -30,7 +30,12 @@ from frontoffice.common.access import access
 from frontoffice.common.api import BoundedDateField, request_user
 from frontoffice.common.exports import CSVRenderer, XLSXRenderer
 from frontoffice.common.fiscal_code import fiscal_code_clean
-from frontoffice.common.pagination import PAGE_PARAMETERS, Pagination, paginated
+from frontoffice.common.pagination import (
+    PAGE_PARAMETERS,
+    Pagination,
+    list_or_page,
+    paginated,
+)
 from frontoffice.common.reports import LazyRows, report_response, wants_page
 from sedi import calendar
 from sedi.models import Branch, ServiceLine, StaffRole
@@ -448,7 +453,8 @@ class BacklogReportApi(APIView):
             OpenApiParameter("page", int, description="Pagina (risposta paginata)."),
             OpenApiParameter("page_size", int, description="Righe per pagina."),
         ],
-        responses=OutputSerializer(many=True),
+        responses=list_or_page(OutputSerializer, name="BacklogReport"),
+        operation_id="v1_reports_backlog_list",
         examples=[
             OpenApiExample(
                 "Una linea oltre i 30 giorni",

@@ -31,7 +31,12 @@ from formazione.models import Course, Enrollment, Qualification, TrainingPlan
 from frontoffice.common.access import access
 from frontoffice.common.api import BoundedDateField, request_user
 from frontoffice.common.exports import CSVRenderer, XLSXRenderer
-from frontoffice.common.pagination import PAGE_PARAMETERS, Pagination, paginated
+from frontoffice.common.pagination import (
+    PAGE_PARAMETERS,
+    Pagination,
+    list_or_page,
+    paginated,
+)
 from frontoffice.common.reports import LazyRows, report_response, wants_page
 from sedi.models import ServiceLine, StaffRole
 from sedi.permissions import role_required
@@ -607,7 +612,8 @@ class TrainingPlanReportApi(APIView):
             OpenApiParameter("page", int, description="Pagina (risposta paginata)."),
             OpenApiParameter("page_size", int, description="Righe per pagina."),
         ],
-        responses=OutputSerializer(many=True),
+        responses=list_or_page(OutputSerializer, name="TrainingPlanReport"),
+        operation_id="v1_reports_training_plans_list",
         examples=[
             OpenApiExample(
                 "Un piano inviato alla regione",

@@ -219,6 +219,8 @@ TICKET_ISSUE_RATE = env.int("TICKET_ISSUE_RATE", default=30)
 # its invalidation missed; see frontoffice/common/public_cache.py.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=2)
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=730)
+# Days an intake search that found nothing is kept since last typed.
+UNMATCHED_SEARCH_DAYS = env.int("UNMATCHED_SEARCH_DAYS", default=90)
 # Rows cleared per transaction by the retention job.
 PERSONAL_DATA_BATCH_SIZE = env.int("PERSONAL_DATA_BATCH_SIZE", default=500)
 

@@ -1,6 +1,7 @@
 """Writes of the reception (guideline §1): arrivals, protocol register, forms."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -351,11 +352,33 @@ def personal_data_anonymise(
     """Run the retention of every app holding citizens' data; return counts."""
     counts = consultation_personal_data_anonymise(now=now, dry_run=dry_run)
     counts["protocol_entries"] = protocol_senders_anonymise(now=now, dry_run=dry_run)
+    counts["unmatched_searches"] = unmatched_searches_forget(now=now, dry_run=dry_run)
     return counts
+
+
+def unmatched_searches_forget(
+    *, now: datetime.datetime | None = None, dry_run: bool = False
+) -> int:
+    """Delete the intake's unmatched searches not seen for a while; return how many.
+
+    What a receptionist typed may, by mistake, be a citizen's name: the
+    words are kept only while they are useful to extend the synonyms
+    (``UNMATCHED_SEARCH_DAYS``, default 90, since last typed).
+    """
+    days = int(getattr(settings, "UNMATCHED_SEARCH_DAYS", 90))
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    stale = UnmatchedSearch.objects.filter(last_at__lt=cutoff)
+    if dry_run:
+        return stale.count()
+    deleted, _rows = stale.delete()
+    return deleted
 
 
 # Shorter searches are still being typed: not worth a record.
 UNMATCHED_MIN_LENGTH = 3
+# A codice fiscale, a phone or protocol number, a date, an e-mail: typed in
+# the wrong box, they are a citizen's data, not a reason. Never recorded.
+PERSONAL_LOOKING = re.compile(r"\d{3,}|@|\d+[/.-]\d+")
 
 
 @transaction.atomic
@@ -366,7 +389,7 @@ def unmatched_search_log(*, branch: Branch, query: str) -> UnmatchedSearch | Non
     shorter than ``UNMATCHED_MIN_LENGTH`` is not recorded.
     """
     text = " ".join(normalise(query).split())[:100]
-    if len(text) < UNMATCHED_MIN_LENGTH:
+    if len(text) < UNMATCHED_MIN_LENGTH or PERSONAL_LOOKING.search(query):
         return None
     now = timezone.now()
     row, created = UnmatchedSearch.objects.get_or_create(

@@ -1,6 +1,10 @@
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
@@ -30,4 +34,21 @@ def paginated(serializer: serializers.Serializer, *, name: str) -> Any:
             "previous": serializers.URLField(allow_null=True),
             "results": serializer,
         },
+    )
+
+
+def list_or_page(serializer: type[serializers.Serializer], *, name: str) -> Any:
+    """Return the schema of a list that becomes a page when one is asked for.
+
+    Some reports answer their whole list, as they always did, and a page
+    (``{count, next, previous, results}``) with ``page`` or ``page_size``.
+    """
+    return PolymorphicProxySerializer(
+        component_name=name,
+        serializers=[
+            serializer(many=True),
+            paginated(serializer(many=True), name=f"Paginated{name}"),
+        ],
+        resource_type_field_name=None,
+        many=False,
     )

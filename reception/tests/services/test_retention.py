@@ -6,8 +6,12 @@ from django.utils import timezone
 
 from consulenza.models import Appointment, Escalation
 from consulenza.tests.factories import AppointmentFactory, EscalationFactory
-from reception.models import ProtocolEntry
-from reception.services import personal_data_anonymise, protocol_register
+from reception.models import ProtocolEntry, UnmatchedSearch
+from reception.services import (
+    personal_data_anonymise,
+    protocol_register,
+    unmatched_search_log,
+)
 from reception.tests.conftest import FISCAL_CODE
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +57,12 @@ def test_data_past_retention_are_cleared_and_the_records_stay(people, morning):
 
     counts = personal_data_anonymise()
 
-    assert counts == {"appointments": 1, "escalations": 1, "protocol_entries": 1}
+    assert counts == {
+        "appointments": 1,
+        "escalations": 1,
+        "protocol_entries": 1,
+        "unmatched_searches": 0,
+    }
     old_closed.refresh_from_db()
     assert (old_closed.fiscal_code, old_closed.first_name, old_closed.email) == (
         "",
@@ -85,13 +94,19 @@ def test_a_second_run_clears_nothing_more(people, morning):
         "appointments": 0,
         "escalations": 0,
         "protocol_entries": 0,
+        "unmatched_searches": 0,
     }
 
 
 def test_a_dry_run_counts_and_writes_nothing(people, morning):
     counts = personal_data_anonymise(dry_run=True)
 
-    assert counts == {"appointments": 1, "escalations": 1, "protocol_entries": 1}
+    assert counts == {
+        "appointments": 1,
+        "escalations": 1,
+        "protocol_entries": 1,
+        "unmatched_searches": 0,
+    }
     assert Appointment.objects.filter(anonymised_at__isnull=False).count() == 0
     assert Escalation.objects.get().fiscal_code == "RSSMRA85T10A562S"
 
@@ -103,6 +118,7 @@ def test_the_retention_is_configurable(people, morning, settings):
         "appointments": 0,
         "escalations": 0,
         "protocol_entries": 0,
+        "unmatched_searches": 0,
     }
 
 
@@ -113,3 +129,25 @@ def test_the_command_and_the_task_run_the_job(people, morning):
     assert Appointment.objects.filter(anonymised_at__isnull=False).count() == 0
 
     assert task.delay().get()["appointments"] == 1
+
+
+def test_unmatched_searches_are_forgotten_after_a_while(branch, morning, settings):
+    settings.UNMATCHED_SEARCH_DAYS = 90
+    old = unmatched_search_log(branch=branch, query="bonus asilo nido")
+    recent = unmatched_search_log(branch=branch, query="carta acquisti")
+    UnmatchedSearch.objects.filter(pk=old.pk).update(
+        last_at=timezone.now() - datetime.timedelta(days=91)
+    )
+
+    assert personal_data_anonymise(dry_run=True)["unmatched_searches"] == 1
+    assert personal_data_anonymise()["unmatched_searches"] == 1
+    assert list(UnmatchedSearch.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["RSSMRA85T10A562S", "mario.rossi@example.it", "347 1234567", "12/03/1960"],
+)
+def test_what_looks_like_a_citizens_data_is_never_recorded(branch, morning, typed):
+    assert unmatched_search_log(branch=branch, query=typed) is None
+    assert not UnmatchedSearch.objects.exists()
