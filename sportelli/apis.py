@@ -28,17 +28,9 @@ ISSUERS = (Role.RECEPTION, Role.KIOSK, Role.FLOOR_SUPERVISOR)
 COUNTER_STAFF = (Role.OPERATOR, Role.FLOOR_SUPERVISOR)
 
 
-@extend_schema_serializer(component_name="Ticket")
-class TicketOutputSerializer(serializers.Serializer):
-    """A ticket as staff see it, with its place in line and estimated wait."""
+class WaitEstimateSerializer(serializers.Serializer):
+    """The honest wait of a line: a figure and its range, or null for all three."""
 
-    id = serializers.IntegerField(source="ticket.pk")
-    number = serializers.CharField(source="ticket.code")
-    line = serializers.CharField(source="ticket.line.code")
-    issued_at = serializers.DateTimeField(source="ticket.issued_at")
-    status = serializers.CharField(source="ticket.status")
-    priority = serializers.BooleanField(source="ticket.priority")
-    position = serializers.IntegerField(allow_null=True)
     estimated_wait_minutes = serializers.IntegerField(
         allow_null=True,
         help_text="Minutes a new ticket is expected to wait; null while no "
@@ -54,6 +46,19 @@ class TicketOutputSerializer(serializers.Serializer):
         help_text="High end of the likely wait (minutes); null like "
         "estimated_wait_minutes.",
     )
+
+
+@extend_schema_serializer(component_name="Ticket")
+class TicketOutputSerializer(WaitEstimateSerializer):
+    """A ticket as staff see it, with its place in line and estimated wait."""
+
+    id = serializers.IntegerField(source="ticket.pk")
+    number = serializers.CharField(source="ticket.code")
+    line = serializers.CharField(source="ticket.line.code")
+    issued_at = serializers.DateTimeField(source="ticket.issued_at")
+    status = serializers.CharField(source="ticket.status")
+    priority = serializers.BooleanField(source="ticket.priority")
+    position = serializers.IntegerField(allow_null=True)
     public_code = serializers.CharField(source="ticket.public_code")
     counter = serializers.SerializerMethodField()
     called_at = serializers.DateTimeField(source="ticket.called_at", allow_null=True)
@@ -102,7 +107,7 @@ class TicketIssueApi(APIView):
 
 
 @extend_schema_serializer(component_name="LineQueue")
-class LineQueueSerializer(serializers.Serializer):
+class LineQueueSerializer(WaitEstimateSerializer):
     line = serializers.CharField(source="line.code")
     name = serializers.CharField(source="line.name")
     letter = serializers.CharField(source="line.letter")
@@ -111,21 +116,6 @@ class LineQueueSerializer(serializers.Serializer):
     longest_wait_minutes = serializers.IntegerField()
     open_counters = serializers.IntegerField()
     service_minutes = serializers.FloatField()
-    estimated_wait_minutes = serializers.IntegerField(
-        allow_null=True,
-        help_text="Minutes a new ticket is expected to wait; null while no "
-        "counter is open on the line (nobody can promise a wait).",
-    )
-    estimated_wait_min_minutes = serializers.IntegerField(
-        allow_null=True,
-        help_text="Low end of the likely wait (minutes); null like "
-        "estimated_wait_minutes.",
-    )
-    estimated_wait_max_minutes = serializers.IntegerField(
-        allow_null=True,
-        help_text="High end of the likely wait (minutes); null like "
-        "estimated_wait_minutes.",
-    )
 
 
 @access(GET=OFFICE_ROLES)
@@ -353,7 +343,7 @@ class TicketTransferApi(_TicketActionApi):
 
 
 @extend_schema_serializer(component_name="TicketStatus")
-class TicketStatusSerializer(serializers.Serializer):
+class TicketStatusSerializer(WaitEstimateSerializer):
     """A ticket as its holder sees it: no personal data exists on a ticket."""
 
     number = serializers.CharField(source="ticket.code")
@@ -363,21 +353,6 @@ class TicketStatusSerializer(serializers.Serializer):
     issued_at = serializers.DateTimeField(source="ticket.issued_at")
     status = serializers.CharField(source="ticket.status")
     position = serializers.IntegerField(allow_null=True)
-    estimated_wait_minutes = serializers.IntegerField(
-        allow_null=True,
-        help_text="Minutes a new ticket is expected to wait; null while no "
-        "counter is open on the line (nobody can promise a wait).",
-    )
-    estimated_wait_min_minutes = serializers.IntegerField(
-        allow_null=True,
-        help_text="Low end of the likely wait (minutes); null like "
-        "estimated_wait_minutes.",
-    )
-    estimated_wait_max_minutes = serializers.IntegerField(
-        allow_null=True,
-        help_text="High end of the likely wait (minutes); null like "
-        "estimated_wait_minutes.",
-    )
     counter = serializers.SerializerMethodField()
 
     def get_counter(self, obj: selectors.TicketState) -> str | None:

@@ -135,6 +135,8 @@ def test_unmatched_searches_are_forgotten_after_a_while(branch, morning, setting
     settings.UNMATCHED_SEARCH_DAYS = 90
     old = unmatched_search_log(branch=branch, query="bonus asilo nido")
     recent = unmatched_search_log(branch=branch, query="carta acquisti")
+    assert old is not None
+    assert recent is not None
     UnmatchedSearch.objects.filter(pk=old.pk).update(
         last_at=timezone.now() - datetime.timedelta(days=91)
     )
