@@ -8,7 +8,7 @@
 3. Displays: the public hall display and the virtual ticket at national
    scale (600 branches), read by wrk with many connections.
 
-Prints one Markdown table and writes it to ``bench/results/<date>.md``.
+Prints one Markdown table and writes it to ``bench/results/<date>-<time>.md``.
 See bench/README.md for what each figure means.
 """
 
@@ -476,11 +476,9 @@ def main() -> None:
     report = bench.report(ceiling)
     print(report)
     if not args.no_write:
-        out = (
-            BENCH
-            / "results"
-            / f"{datetime.datetime.now(datetime.UTC).date().isoformat()}.md"
-        )
+        # One file a run (date and UTC time): no run overwrites another.
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d-%H%M")
+        out = BENCH / "results" / f"{stamp}.md"
         out.write_text(report)
         print(f"written to {out.relative_to(ROOT)}")
 
