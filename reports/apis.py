@@ -11,6 +11,7 @@ director only their own branch; every other role gets 403.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -142,6 +143,19 @@ class ReportApi(APIView):
             serializer=serializer,
             filename=self.filename,
         )
+
+    def activity_respond(
+        self,
+        request: Request,
+        report_rows: Callable[[ActivityReportQuery], list[dict[str, Any]]],
+        serializer: Any,
+    ) -> Response:
+        """Answer a report computed from the period's activity (not summaries)."""
+        params = self.params(request)
+        rows = report_rows(_activity_query(request, params))
+        for row in rows:
+            row["period_end"] = period_end(row["period"], params["group"])
+        return self.respond(request, LazyRows.of(rows), serializer)
 
 
 def report_responses(page: type) -> dict[Any, Any]:
@@ -336,11 +350,9 @@ class ConsultationReportApi(ReportApi):
         ],
     )
     def get(self, request: Request) -> Response:
-        params = self.params(request)
-        rows = consultation_report_rows(_activity_query(request, params))
-        for row in rows:
-            row["period_end"] = period_end(row["period"], params["group"])
-        return self.respond(request, LazyRows.of(rows), ConsultationReportRowSerializer)
+        return self.activity_respond(
+            request, consultation_report_rows, ConsultationReportRowSerializer
+        )
 
 
 # --- Reception ------------------------------------------------------------------
@@ -427,11 +439,9 @@ class ReceptionReportApi(ReportApi):
         ],
     )
     def get(self, request: Request) -> Response:
-        params = self.params(request)
-        rows = reception_report_rows(_activity_query(request, params))
-        for row in rows:
-            row["period_end"] = period_end(row["period"], params["group"])
-        return self.respond(request, LazyRows.of(rows), ReceptionReportRowSerializer)
+        return self.activity_respond(
+            request, reception_report_rows, ReceptionReportRowSerializer
+        )
 
 
 # --- CRIC escalations -----------------------------------------------------------
@@ -493,8 +503,6 @@ class EscalationReportApi(ReportApi):
         ],
     )
     def get(self, request: Request) -> Response:
-        params = self.params(request)
-        rows = escalation_report_rows(_activity_query(request, params))
-        for row in rows:
-            row["period_end"] = period_end(row["period"], params["group"])
-        return self.respond(request, LazyRows.of(rows), EscalationReportRowSerializer)
+        return self.activity_respond(
+            request, escalation_report_rows, EscalationReportRowSerializer
+        )

@@ -162,18 +162,19 @@ def test_paginated_lists_are_declared_as_pages(api_client):
         assert {"page", "page_size"} <= {p["name"] for p in operation["parameters"]}
 
 
-def test_a_database_that_drops_the_connection_answers_503(api_client, monkeypatch):
-    # The database going away is outside the product: simulated here, and
-    # proved for real by tests/integration/test_database_restart.py.
-    from django.db import OperationalError
+def test_a_database_that_drops_the_connection_answers_503(api_client):
+    # The database going away is outside the product: every statement fails
+    # here as on a dropped connection; tests/integration/test_database_restart.py
+    # proves it for real against PostgreSQL.
+    from django.db import OperationalError, connection
 
-    def gone(**kwargs):
-        raise OperationalError("server closed the connection unexpectedly")
-
-    monkeypatch.setattr("sedi.apis.branch_list_with_lines", gone)
     api_client.force_login(UserFactory.create(is_superuser=True))
 
-    response = api_client.get("/api/v1/branches/")
+    def gone(execute, sql, params, many, context):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    with connection.execute_wrapper(gone):
+        response = api_client.get("/api/v1/branches/")
 
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
