@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Replays the public answers read by every hall display and phone.
+    "frontoffice.common.public_cache.PublicAnswerMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "frontoffice.common.middleware.PermissionsPolicyMiddleware",
@@ -213,11 +215,15 @@ TICKET_PRIORITY_STREAK = env.int("TICKET_PRIORITY_STREAK", default=3)
 # nobody can use up a line's 999 daily numbers.
 TICKET_ISSUE_RATE = env.int("TICKET_ISSUE_RATE", default=30)
 
+# How long a public answer (hall display, virtual ticket) is kept when no
+# event retires it (see frontoffice/common/public_cache.py): with Redis every
+# process sees the branch's new generation at once, so the bound is only for
+# what no event announces (the hour that moves a wait estimate); with a cache
+# local to each process it also bounds how long another process keeps the old
+# generation.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=30 if REDIS_URL else 2)
 # How long citizens' personal data (codice fiscale, names, contacts) are
 # kept after an appointment, an escalation or a protocol registration.
-# How long a public answer (hall display, virtual ticket) may outlive a change
-# its invalidation missed; see frontoffice/common/public_cache.py.
-PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=2)
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=730)
 # Days an intake search that found nothing is kept since last typed.
 UNMATCHED_SEARCH_DAYS = env.int("UNMATCHED_SEARCH_DAYS", default=90)

@@ -376,15 +376,25 @@ class TicketStatusApi(APIView):
 
     @extend_schema(responses={200: TicketStatusSerializer, 304: NOT_MODIFIED})
     def get(self, request: Request, public_code: str) -> HttpResponse:
+        found: list[Ticket] = []
+        branch_id = selectors.ticket_public_branch_id(
+            public_code=public_code, found=found
+        )
+
         def build() -> Any:
-            ticket = selectors.ticket_by_public_code(public_code=public_code)
+            ticket = (
+                found[0]
+                if found
+                else selectors.ticket_by_public_code(public_code=public_code)
+            )
             return TicketStatusSerializer(selectors.ticket_state(ticket=ticket)).data
 
-        body, etag = public_cache.cached_json(
+        answer = public_cache.cached_json(
             key=selectors.ticket_status_cache_key(public_code=public_code),
+            branch_id=branch_id,
             build=build,
         )
-        return public_cache.json_response(request, body, etag)
+        return public_cache.json_response(request, answer)
 
 
 @extend_schema_serializer(component_name="Display")
@@ -435,7 +445,9 @@ class DisplayApi(APIView):
             obj = found[0] if found else Branch.objects.get(pk=branch_id)
             return DisplaySerializer(selectors.display_data(branch=obj)).data
 
-        body, etag = public_cache.cached_json(
-            key=selectors.display_cache_key(branch_id=branch_id), build=build
+        answer = public_cache.cached_json(
+            key=selectors.display_cache_key(branch_id=branch_id),
+            branch_id=branch_id,
+            build=build,
         )
-        return public_cache.json_response(request, body, etag)
+        return public_cache.json_response(request, answer)

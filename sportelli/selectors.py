@@ -20,6 +20,7 @@ from django.db.models import (
     Min,
     Prefetch,
     Q,
+    QuerySet,
     StdDev,
     Window,
 )
@@ -39,6 +40,8 @@ DEFAULT_SERVICE_MINUTES = 8.0
 # How many of today's services make the "recent" mean.
 RECENT_SERVICES = 20
 HISTORY_DAYS = 30
+# How long the past days' service statistics of a branch stay in the cache.
+SERVICE_HISTORY_SECONDS = 600
 # An hour of the past days speaks for itself from this many services on.
 MIN_HOUR_SAMPLES = 5
 # Without two measured services, one is taken to vary by this share of its
@@ -226,18 +229,10 @@ class ServiceProfile:
 EMPTY_PROFILE = ServiceProfile(by_hour={})
 
 
-def service_profiles(*, branch: Branch, on: datetime.date) -> dict[int, ServiceProfile]:
-    """Return every line's service profile (by line id). Two queries.
-
-    The past ``HISTORY_DAYS`` days before ``on`` by hour of call (Rome), and
-    the latest ``RECENT_SERVICES`` services of ``on``.
-    """
-    served = Ticket.objects.filter(
-        branch=branch,
-        status=Ticket.Status.COMPLETED,
-        called_at__isnull=False,
-        finished_at__isnull=False,
-    )
+def _service_history(
+    *, served: QuerySet[Ticket], on: datetime.date
+) -> dict[int, dict[int, ServiceStats]]:
+    """Return the past days' service statistics by line id and hour of call."""
     history = (
         served.filter(
             issued_on__gte=on - datetime.timedelta(days=HISTORY_DAYS),
@@ -257,6 +252,29 @@ def service_profiles(*, branch: Branch, on: datetime.date) -> dict[int, ServiceP
         by_hour.setdefault(row["line_id"], {})[row["hour"]] = ServiceStats(
             row["n"], row["mean"] / 60, (row["spread"] or 0.0) / 60
         )
+    return by_hour
+
+
+def service_profiles(*, branch: Branch, on: datetime.date) -> dict[int, ServiceProfile]:
+    """Return every line's service profile (by line id). Two queries, often one.
+
+    The past ``HISTORY_DAYS`` days before ``on`` by hour of call (Rome),
+    kept in the cache for ``SERVICE_HISTORY_SECONDS`` (past days do not move
+    during the morning; every ticket issued would otherwise read a month of
+    services again), and the latest ``RECENT_SERVICES`` services of ``on``,
+    always read.
+    """
+    served = Ticket.objects.filter(
+        branch=branch,
+        status=Ticket.Status.COMPLETED,
+        called_at__isnull=False,
+        finished_at__isnull=False,
+    )
+    by_hour = public_cache.lookup(
+        key=f"service-history:{branch.pk}:{on.isoformat()}",
+        find=lambda: _service_history(served=served, on=on),
+        timeout=SERVICE_HISTORY_SECONDS,
+    )
     # Today's recent services: the last RECENT_SERVICES of each line, cut by
     # a window function so that one query serves every line.
     today = (
@@ -554,6 +572,28 @@ def ticket_by_public_code(*, public_code: str) -> Ticket:
     return ticket
 
 
+def ticket_public_branch_id(
+    *, public_code: str, found: list[Ticket] | None = None
+) -> int:
+    """Return the branch id of a virtual ticket, cached (it never changes); else 404.
+
+    When the ticket had to be read, it is appended to ``found``, so that the
+    caller does not read it again.
+    """
+
+    def find() -> int:
+        ticket = ticket_by_public_code(public_code=public_code)
+        if found is not None:
+            found.append(ticket)
+        return ticket.branch_id
+
+    return public_cache.lookup(
+        key="ticket-branch:" + hashlib.sha256(public_code.encode()).hexdigest()[:32],
+        find=find,
+        timeout=GENERATION_LOOKUP_SECONDS,
+    )
+
+
 def display_counters(*, branch: Branch):
     """Return the open counters with their line and its catalogue (display)."""
     return (
@@ -564,6 +604,10 @@ def display_counters(*, branch: Branch):
         )
         .order_by("counter__number")
     )
+
+
+# A ticket's branch never changes: its lookup may stay for a day.
+GENERATION_LOOKUP_SECONDS = 24 * 3600
 
 
 def display_cache_key(*, branch_id: int) -> str:

@@ -20,11 +20,9 @@ from sedi.models import Branch, BranchLine, Service, ServiceLine, StaffRole
 from sedi.selectors import branch_lines_open, user_has_role_at
 from sportelli.models import Counter, Shift, Ticket, TicketEvent, TicketSequence
 from sportelli.selectors import (
-    display_cache_key,
     priority_streak_limit,
     ticket_in_progress,
     ticket_issue_rate,
-    ticket_status_cache_key,
     waiting_tickets,
 )
 
@@ -75,10 +73,7 @@ def _event(
     **data: object,
 ) -> TicketEvent:
     # The hall display and the ticket's own page change with every event.
-    public_cache.invalidate(
-        display_cache_key(branch_id=ticket.branch_id),
-        ticket_status_cache_key(public_code=ticket.public_code),
-    )
+    public_cache.bump(ticket.branch_id)
     return TicketEvent.objects.create(
         ticket=ticket, kind=kind, actor=actor, at=at, counter=counter, data=data
     )
@@ -247,6 +242,7 @@ def ticket_call_next(*, counter: Counter, operator: User) -> Ticket | None:
             Ticket.CallReason.PRIORITY if ticket.priority else Ticket.CallReason.ORDER
         )
     ticket.status = Ticket.Status.CALLED
+    ticket.line = shift.line  # the same line, already read: the answer needs it
     ticket.counter = counter
     ticket.shift = shift
     ticket.called_at = now
@@ -479,7 +475,7 @@ def shift_open(*, counter: Counter, operator: User, line_code: str) -> Shift:
             code="counter_busy",
             detail=_("Lo sportello è già aperto da un altro operatore."),
         ) from None
-    public_cache.invalidate(display_cache_key(branch_id=counter.branch_id))
+    public_cache.bump(counter.branch_id)
     return shift
 
 
@@ -517,7 +513,7 @@ def shift_close(*, counter: Counter, actor: User) -> Shift:
     shift.closed_at = timezone.now()
     shift.closed_by = actor
     shift.save(update_fields=["closed_at", "closed_by", "updated_at"])
-    public_cache.invalidate(display_cache_key(branch_id=counter.branch_id))
+    public_cache.bump(counter.branch_id)
     return shift
 
 
@@ -530,7 +526,7 @@ def shift_pause(*, counter: Counter, actor: User, paused: bool) -> Shift:
     elif not paused:
         shift.paused_at = None
     shift.save(update_fields=["paused_at", "updated_at"])
-    public_cache.invalidate(display_cache_key(branch_id=counter.branch_id))
+    public_cache.bump(counter.branch_id)
     return shift
 
 
@@ -550,14 +546,17 @@ def tickets_expire(*, now: datetime.datetime | None = None) -> int:
     closed = 0
     while True:
         with transaction.atomic():
-            batch = list(
+            claimed = list(
                 Ticket.objects.select_for_update(skip_locked=True)
                 .filter(stale, status=Ticket.Status.WAITING)
                 .order_by("pk")
-                .values_list("pk", flat=True)[:EXPIRE_BATCH]
+                .values_list("pk", "branch_id")[:EXPIRE_BATCH]
             )
-            if not batch:
+            if not claimed:
                 return closed
+            batch = [pk for pk, _branch_id in claimed]
+            # The displays and virtual tickets of these branches change.
+            public_cache.bump(*(branch_id for _pk, branch_id in claimed))
             Ticket.objects.filter(pk__in=batch).update(
                 status=Ticket.Status.EXPIRED, finished_at=now, updated_at=now
             )

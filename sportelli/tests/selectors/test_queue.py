@@ -337,3 +337,22 @@ def test_tickets_issued_at_the_same_instant_keep_distinct_places(branch, morning
     )
 
     assert (ticket_position(ticket=first), ticket_position(ticket=second)) == (1, 2)
+
+
+def test_the_past_days_are_read_once_while_todays_services_count_at_once(
+    branch, morning, django_assert_num_queries
+):
+    for day in (23, 24):
+        served_at(branch, called=rome(day, 9, 10), minutes=4)
+    today = datetime.date(2026, 12, 2)
+    pensioner = ServiceLine.objects.get(code=PENSIONER).pk
+    first = service_profiles(branch=branch, on=today)[pensioner]
+    served(branch, minutes=10, on=today)
+
+    # The month before today is kept; today's services are read each time.
+    with django_assert_num_queries(1):
+        second = service_profiles(branch=branch, on=today)[pensioner]
+
+    assert first.by_hour == second.by_hour
+    assert second.by_hour[9].samples == 2
+    assert (first.recent, second.recent) == ((), (10.0,))
