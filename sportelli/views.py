@@ -325,6 +325,7 @@ def _display_version(data: dict[str, Any]) -> str:
         (c.pk, c.status, c.recall_count, c.counter_id, c.line_id) for c in data["calls"]
     ]
     parts += [(s.pk, s.line_id, s.paused_at is not None) for s in data["counters"]]
+    parts += [(q.line.pk, q.waiting, q.open_counters, q.wait) for q in data["lines"]]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 

@@ -582,7 +582,8 @@ def test_display_partial_shows_ticket_and_counter_never_names(
     client.post(desk_url(open_counter, "chiama"))
     client.logout()
 
-    with django_assert_max_num_queries(4):
+    # Branch, calls, counters and catalogues (4), each line's queue (5).
+    with django_assert_max_num_queries(9):
         response = client.get("/display/roma-centro/chiamate/")
 
     page = response.text
@@ -592,10 +593,13 @@ def test_display_partial_shows_ticket_and_counter_never_names(
     assert '<p class="display-counter">Sportello 3</p>' in page
     assert 'data-announce-text="Numero A 0 0 1, sportello 3"' in page
     assert 'data-announce-clips="numero lettera-a n-0 n-0 n-1 sportello n-3"' in page
-    # What the counter does, for the public.
+    # What the counter does, for the public: the line's name in large type;
+    # the catalogue, unreadable at five metres, is left out.
     assert 'hx-swap-oob="true"' in page
-    assert "Linea Assicurato Pensionato" in page
-    assert "Rilascio PIN cittadino" in page
+    assert '<span class="display-counter-line">Linea Assicurato Pensionato</span>' in (
+        page
+    )
+    assert "Rilascio PIN cittadino" not in page
     # No person's name: not the operator's, not anyone's.
     for name in ("Marco", "Rinaldi", "operatore"):
         assert name not in page
@@ -633,10 +637,72 @@ def test_display_query_count_does_not_grow_with_calls(
         client.post(desk_url(operator_counter, "assente"), {"ticket": ticket.pk})
     client.logout()
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(9):
         page = client.get("/display/roma-centro/chiamate/").text
 
-    assert page.count("data-call-id=") == 6  # the latest and five before it
+    assert page.count("data-call-id=") == 8  # the latest and seven before it
+    codes = re.findall(r'<td class="display-previous-code">(\w+)', page)
+    assert codes == ["A011", "A010", "A009", "A008", "A007", "A006", "A005"]
+    assert '<p class="display-code">A012</p>' in page
+
+
+def test_display_shows_each_line_waiting_and_its_honest_wait(
+    client, open_counter, demo
+):
+    for _ in range(3):
+        issue(demo)
+    issue(demo, line="socio-sanitari")
+    client.logout()
+
+    page = client.get("/display/roma-centro/").text
+
+    pensioner = _row(page, "display-line-assicurato-pensionato")
+    health = _row(page, "display-line-socio-sanitari")
+    income = _row(page, "display-line-sostegno-reddito")
+    assert '<td class="display-waiting" data-waiting="3">3</td>' in pensioner
+    assert 'data-wait="17-31">tra 17 e 31 minuti' in pensioner
+    # No counter serves these lines: no wait is promised, never 0 minutes.
+    assert '<td class="display-waiting" data-waiting="1">1</td>' in health
+    assert 'data-wait="none">nessuno sportello aperto ora' in health
+    assert '<td class="display-waiting" data-waiting="0">0</td>' in income
+    assert 'data-wait="none">nessuno sportello aperto ora' in income
+    assert "Indebiti" not in page  # closed outside its peak period
+
+
+def _row(page, testid):
+    start = page.index(f'data-testid="{testid}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_display_marks_a_recalled_ticket_as_a_recall(client, open_counter, demo):
+    ticket = issue(demo)
+    issue(demo)
+    client.post(desk_url(open_counter, "chiama"))
+    first = client.get("/display/roma-centro/chiamate/").text
+    client.post(desk_url(open_counter, "richiama"), {"ticket": ticket.pk})
+    recalled = client.get("/display/roma-centro/chiamate/").text
+
+    assert 'class="display-latest" data-testid="display-latest"' in first
+    assert "Richiamo" not in first
+    assert 'class="display-latest is-recall" data-testid="display-latest"' in recalled
+    assert (
+        '<span class="display-recall" data-testid="display-recall">Richiamo</span>'
+        in recalled
+    )
+    assert '<p class="display-code">A001</p>' in recalled
+
+
+def test_display_partial_changes_when_a_ticket_is_issued(client, open_counter, demo):
+    first = client.get("/display/roma-centro/chiamate/")
+    marker = re.search(r'data-display-version="(\w+)"', first.text)
+    assert marker is not None
+
+    issue(demo)
+    after = client.get("/display/roma-centro/chiamate/", {"v": marker.group(1)})
+
+    # The waiting count moved: the display swaps in the new figures.
+    assert after.status_code == 200
+    assert '<td class="display-waiting" data-waiting="1">1</td>' in after.text
 
 
 # --- virtual ticket ---------------------------------------------------------
