@@ -12,7 +12,7 @@ import time_machine
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from sedi.models import Branch, StaffRole
+from sedi.models import Branch, ServiceLine, StaffRole
 from sportelli import services
 from sportelli.models import Counter, Shift, Ticket
 
@@ -440,23 +440,104 @@ def test_desk_query_count_does_not_grow_with_tickets(
 # --- kiosk ------------------------------------------------------------------
 
 
-def test_kiosk_shows_a_button_per_open_line_and_the_priority_option(client, demo):
+def test_kiosk_shows_a_button_per_open_line_and_the_priority_option(
+    client, demo, django_assert_max_num_queries
+):
     login(client, "kiosk")
 
-    page = client.get("/totem/roma-centro/").text
+    # Session, user, roles, branch, calendar, lines, queue (fixed).
+    with django_assert_max_num_queries(12):
+        page = client.get("/totem/roma-centro/").text
 
     # Every line of roma-centro but Indebiti, outside its peak period.
     assert page.count('name="line" value="') == 5
     assert 'value="indebiti"' not in page
     assert "Ho diritto a precedenza (disabilità, gravidanza, …)" in page
     assert '<label for="kiosk-priority">' in page
-    # The first four services of the line, and a sign that more exist.
+
+
+def test_kiosk_tells_the_lines_apart_in_plain_words(client, demo):
+    login(client, "kiosk")
+
+    page = client.get("/totem/roma-centro/").text
+
+    descriptions = re.findall(
+        r'<span class="kiosk-line-description" data-testid="kiosk-description">'
+        r"(.*?)</span>",
+        page,
+    )
+    assert [html.unescape(text) for text in descriptions] == [
+        "Pensioni, deleghe, indirizzo e CUD",
+        "Invalidità civile e visite mediche",
+        "Disoccupazione, malattia e maternità",
+        "Contributi, versamenti e DURC per aziende e autonomi",
+        "Fondi speciali e pensioni di categoria",
+    ]
+    # Not the catalogue's first items, the same on several lines.
+    assert "Presentazione dichiarazioni/autocertificazioni" not in page
+
+
+def test_kiosk_shows_a_description_edited_in_the_admin(client, demo):
+    ServiceLine.objects.filter(code=PENSIONER).update(
+        kiosk_description="Pensioni e domande"
+    )
+    login(client, "kiosk")
+
+    page = client.get("/totem/roma-centro/").text
+
     assert (
-        "Presentazione dichiarazioni/autocertificazioni a vario titolo · "
-        "Informazioni stato di lavorazione delle pratiche · "
-        "Rilascio estratti contributivi non certificativi · "
-        "Variazioni anagrafiche e di indirizzo …"
+        '<span class="kiosk-line-description" data-testid="kiosk-description">'
+        "Pensioni e domande</span>"
     ) in page
+
+
+def test_kiosk_shows_each_line_waiting_and_its_honest_wait(client, demo, open_counter):
+    for _ in range(3):
+        issue(demo)
+    issue(demo, line="socio-sanitari")
+    client.logout()
+    login(client, "kiosk")
+
+    page = client.get("/totem/roma-centro/").text
+
+    pensioner = _between(page, 'data-testid="kiosk-wait-assicurato-pensionato"')
+    health = _between(page, 'data-testid="kiosk-wait-socio-sanitari"')
+    # 3 ahead × 8 min ÷ 1 counter, spread 4 × √3: 17–31.
+    assert "3 in attesa" in pensioner
+    assert 'data-wait="17-31">tra 17 e 31 minuti' in pensioner
+    # Nobody serves the line: no wait is promised, never 0.
+    assert "1 in attesa" in health
+    assert 'data-wait="none">nessuno sportello aperto ora' in health
+
+
+def _between(page, marker):
+    """Return the text of the element opened by ``marker``, up to its end."""
+    start = page.index(marker)
+    return page[start : page.index("</button>", start)]
+
+
+def test_kiosk_switches_to_english_and_back(client, demo):
+    login(client, "kiosk")
+    page = client.get("/totem/roma-centro/").text
+    # Two plain buttons in a form: reachable and pressed with the keyboard.
+    assert '<button type="submit" name="language" value="en" lang="en"' in page
+    assert 'aria-pressed="true">Italiano</button>' in page
+
+    english = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/totem/roma-centro/"}
+    )
+    page_en = client.get("/totem/roma-centro/").text
+    client.post("/i18n/setlang/", {"language": "it", "next": "/totem/roma-centro/"})
+    page_it = client.get("/totem/roma-centro/").text
+
+    assert english.status_code == 302
+    assert english["Location"] == "/totem/roma-centro/"
+    assert '<html lang="en">' in page_en
+    assert "Take a ticket" in page_en
+    assert "Pensions, proxies, address and tax statements" in page_en
+    assert 'aria-pressed="true">English</button>' in page_en
+    assert '<html lang="it">' in page_it
+    assert "Prenda il biglietto" in page_it
 
 
 def test_kiosk_is_not_found_for_other_roles(client, demo):
@@ -523,7 +604,7 @@ def test_kiosk_ticket_of_another_branch_is_not_found(client, demo):
     assert response.status_code == 404
 
 
-def test_kiosk_after_noon_says_tickets_are_over_and_when_they_resume(
+def test_kiosk_after_noon_says_ticket_issuing_has_ended_and_when_it_resumes(
     client, demo, clock
 ):
     login(client, "kiosk")
@@ -532,7 +613,11 @@ def test_kiosk_after_noon_says_tickets_are_over_and_when_they_resume(
     page = client.get("/totem/roma-centro/").text
     refused = client.post("/totem/roma-centro/", {"line": PENSIONER})
 
-    assert "I biglietti di oggi sono terminati." in page
+    assert "La distribuzione dei biglietti per oggi è terminata alle 12:00." in page
+    # The counters still serve the queue until 12:30.
+    assert "Gli sportelli servono ancora chi ha già il biglietto." in page
+    # Not that the tickets ran out.
+    assert "terminati" not in page
     assert (
         "I biglietti si distribuiscono dal lunedì al venerdì dalle 8:30 alle 12:00"
         in page
