@@ -511,6 +511,8 @@ def kiosk_ticket(request: HttpRequest, branch: str, ticket_id: int) -> HttpRespo
             "state": state,
             "ticket_url": url,
             "qr": qr_svg(url, css_class="kiosk-qr"),
+            "auto_print": obj.kiosk_auto_print,
+            "reset_seconds": KIOSK_RESET_SECONDS,
         },
     )
 

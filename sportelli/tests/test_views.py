@@ -628,6 +628,68 @@ def test_kiosk_after_noon_says_ticket_issuing_has_ended_and_when_it_resumes(
     assert not Ticket.objects.exists()
 
 
+def test_kiosk_after_the_counters_close_says_issuing_has_ended_only(
+    client, demo, clock
+):
+    login(client, "kiosk")
+    clock.move_to(datetime.datetime(2026, 12, 2, 12, 45, tzinfo=ROME))
+
+    page = client.get("/totem/roma-centro/").text
+
+    assert "La distribuzione dei biglietti per oggi è terminata alle 12:00." in page
+    assert "servono ancora" not in page
+
+
+def test_kiosk_before_opening_says_when_issuing_starts(client, demo, clock):
+    clock.move_to(datetime.datetime(2026, 12, 2, 8, 0, tzinfo=ROME))
+    login(client, "kiosk")
+
+    page = client.get("/totem/roma-centro/").text
+
+    assert "La distribuzione dei biglietti inizia alle 8:30." in page
+    assert "terminata" not in page
+
+
+def test_kiosk_ticket_prints_by_itself_where_the_branch_asks_for_it(client, demo):
+    ticket = issue(demo)
+    login(client, "kiosk")
+    url = f"/totem/roma-centro/biglietto/{ticket.pk}/"
+
+    by_hand = client.get(url).text
+    Branch.objects.filter(pk=demo.pk).update(kiosk_auto_print=True)
+    automatic = client.get(url).text
+
+    assert "data-auto-print" not in by_hand
+    assert "Stampa il biglietto</button>" in by_hand
+    assert 'data-auto-print="1"' in automatic
+    assert "Il biglietto è in stampa: lo ritiri sotto lo schermo." in automatic
+    assert "Stampa di nuovo</button>" in automatic
+
+
+def test_kiosk_ticket_goes_back_to_the_start_after_15_seconds(
+    client, demo, django_assert_max_num_queries
+):
+    ticket = issue(demo)
+    login(client, "kiosk")
+
+    with django_assert_max_num_queries(12):
+        page = client.get(f"/totem/roma-centro/biglietto/{ticket.pk}/").text
+
+    assert 'data-reset-url="/totem/roma-centro/" data-reset-seconds="15"' in page
+    assert "Tra <span data-reset-left>15</span> secondi" in page
+    # Without a script the page still goes back, by itself.
+    assert (
+        '<noscript><meta http-equiv="refresh" content="15;url=/totem/roma-centro/">'
+        in page
+    )
+    # The receipt: number, line, time, place, QR; no site header.
+    assert 'data-testid="ticket-code">A001</h1>' in page
+    assert 'data-testid="ticket-issued">ore 09:00</dd>' in page
+    assert '<dd data-testid="ticket-position">1</dd>' in page
+    assert 'class="kiosk-qr"' in page
+    assert "it-header-wrapper" not in page
+
+
 def test_kiosk_on_a_holiday_says_why_and_the_next_day(client, demo, clock):
     # Sessions last a working day: the kiosk signs in on the morning itself.
     clock.move_to(datetime.datetime(2026, 12, 8, 9, 0, tzinfo=ROME))
