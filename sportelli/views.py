@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
@@ -513,6 +514,7 @@ def kiosk_ticket(request: HttpRequest, branch: str, ticket_id: int) -> HttpRespo
             "qr": qr_svg(url, css_class="kiosk-qr"),
             "auto_print": obj.kiosk_auto_print,
             "reset_seconds": KIOSK_RESET_SECONDS,
+            "default_language": settings.LANGUAGE_CODE,
         },
     )
 

@@ -677,6 +677,12 @@ def test_kiosk_ticket_goes_back_to_the_start_after_15_seconds(
 
     assert 'data-reset-url="/totem/roma-centro/" data-reset-seconds="15"' in page
     assert "Tra <span data-reset-left>15</span> secondi" in page
+    # The reset puts the kiosk back in Italian for the next person.
+    reset_form = page[page.index("data-reset-form") : page.index("</form>")]
+    assert '<input type="hidden" name="language" value="it">' in reset_form
+    assert '<input type="hidden" name="next" value="/totem/roma-centro/">' in (
+        reset_form
+    )
     # Without a script the page still goes back, by itself.
     assert (
         '<noscript><meta http-equiv="refresh" content="15;url=/totem/roma-centro/">'

@@ -30,7 +30,10 @@
     if (shown) shown.textContent = String(Math.max(left, 0));
     if (left <= 0) {
       clearInterval(timer);
-      window.location.replace(page.dataset.resetUrl);
+      // Back to the start in the kiosk's own language for the next person.
+      var form = page.querySelector("[data-reset-form]");
+      if (form) form.submit();
+      else window.location.replace(page.dataset.resetUrl);
     }
   }, 1000);
 })();
