@@ -26,7 +26,7 @@ class ServiceInline(admin.TabularInline):
 
 @admin.register(ServiceLine)
 class ServiceLineAdmin(SimpleHistoryAdmin):
-    list_display = ["letter", "code", "name", "section", "kind"]
+    list_display = ["letter", "code", "name", "kiosk_description", "section", "kind"]
     inlines = [ServiceInline]
 
 

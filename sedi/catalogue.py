@@ -10,6 +10,8 @@ loads it again. ``sedi.services.catalogue_sync`` does the same at run time
 
 from typing import Any, TypedDict
 
+from django.utils.translation import gettext_noop
+
 
 class LineData(TypedDict):
     code: str
@@ -132,6 +134,35 @@ LINES: list[LineData] = [
         "services": _PENSIONER_SERVICES,
     },
 ]  # fmt: skip
+
+
+# The kiosk's plain words for each line (admin may change them): what a
+# citizen would ask for, not the catalogue's first items. Marked for the
+# translation catalogue: the kiosk shows them in the chosen language while
+# they are left as they are here.
+KIOSK_DESCRIPTIONS: dict[str, str] = {
+    "assicurato-pensionato": gettext_noop("Pensioni, deleghe, indirizzo e CUD"),
+    "socio-sanitari": gettext_noop("Invalidità civile e visite mediche"),
+    "sostegno-reddito": gettext_noop("Disoccupazione, malattia e maternità"),
+    "soggetto-contribuente": gettext_noop(
+        "Contributi, versamenti e DURC per aziende e autonomi"
+    ),
+    "indebiti": gettext_noop("Somme da restituire (indebiti)"),
+    "poli-specialistici": gettext_noop("Fondi speciali e pensioni di categoria"),
+}
+
+
+def kiosk_descriptions_fill(line_model: Any) -> int:
+    """Give each line without a kiosk description the default one.
+
+    A description set in the admin is kept. Return the rows written.
+    """
+    written = 0
+    for code, text in KIOSK_DESCRIPTIONS.items():
+        written += line_model.objects.filter(code=code, kiosk_description="").update(
+            kiosk_description=text
+        )
+    return written
 
 
 def catalogue_load(line_model: Any, service_model: Any) -> int:

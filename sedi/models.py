@@ -48,6 +48,17 @@ class ServiceLine(BaseModel):
         _("tipo"), max_length=16, choices=Kind.choices, default=Kind.STANDARD
     )
     position = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    # What a citizen would say at the kiosk to tell this line from the
+    # others; the catalogue's own first items do not.
+    kiosk_description = models.CharField(
+        _("descrizione al chiosco"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "Poche parole semplici che distinguono la linea dalle altre sul "
+            "chiosco (es. «Pensioni e domande»). Vuota: solo il nome."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -133,6 +144,17 @@ class Branch(BaseModel):
         help_text=_(
             "Attesa media entro cui il consiglio sugli sportelli da aprire "
             "vuole tenere la coda."
+        ),
+    )
+    # A kiosk whose browser prints without a dialog (Chromium
+    # --kiosk-printing) prints the ticket as soon as it is issued.
+    kiosk_auto_print = models.BooleanField(
+        _("stampa automatica al chiosco"),
+        default=False,
+        help_text=_(
+            "Il chiosco stampa il biglietto appena emesso, senza un tocco in "
+            "più (il browser del chiosco deve stampare senza finestra di "
+            "dialogo)."
         ),
     )
     lines: models.ManyToManyField[ServiceLine, BranchLine] = models.ManyToManyField(

@@ -408,6 +408,23 @@ class DisplaySerializer(serializers.Serializer):
         called_at = serializers.DateTimeField()
         recalled_at = serializers.DateTimeField(allow_null=True)
         recall_count = serializers.IntegerField()
+        is_recall = serializers.SerializerMethodField(
+            help_text="True when the call shown is a recall of a ticket "
+            "already called (the hall marks it as such)."
+        )
+
+        def get_is_recall(self, obj: Ticket) -> bool:
+            return obj.recall_count > 0
+
+    @extend_schema_serializer(component_name="DisplayLine")
+    class LineSerializer(WaitEstimateSerializer):
+        """A line open today: how many wait and the wait of a new ticket."""
+
+        line = serializers.CharField(source="line.code")
+        line_name = serializers.CharField(source="line.name")
+        letter = serializers.CharField(source="line.letter")
+        waiting = serializers.IntegerField()
+        open_counters = serializers.IntegerField()
 
     @extend_schema_serializer(component_name="DisplayCounter")
     class CounterSerializer(serializers.Serializer):
@@ -427,6 +444,7 @@ class DisplaySerializer(serializers.Serializer):
     generated_at = serializers.DateTimeField()
     calls = CallSerializer(many=True)
     counters = CounterSerializer(many=True)
+    lines = LineSerializer(many=True)
 
 
 @access(GET=PUBLIC)

@@ -47,6 +47,8 @@ MIN_HOUR_SAMPLES = 5
 # Without two measured services, one is taken to vary by this share of its
 # mean (the range shown around an estimate).
 DEFAULT_SPREAD_SHARE = 0.5
+# The hall display lists the latest call and the seven before it.
+DISPLAY_CALLS = 8
 
 
 def priority_streak_limit() -> int:
@@ -661,14 +663,23 @@ def tickets_issued_by_line(*, branch: Branch, on: datetime.date) -> dict[str, in
 
 
 def display_data(*, branch: Branch) -> dict[str, Any]:
-    """Return what the hall display shows: last calls and open counters."""
+    """Return what the hall display shows: last calls, open counters and,
+    per line open today, how many wait and the honest wait of a new ticket.
+
+    Ticket codes, counters and lines only: never a person. Ten queries.
+    """
     now = timezone.now()
     return {
         "branch": branch.code,
         "branch_name": branch.name,
         "generated_at": now,
-        "calls": list(last_calls(branch=branch, on=calendar.to_rome(now).date())),
+        "calls": list(
+            last_calls(
+                branch=branch, on=calendar.to_rome(now).date(), limit=DISPLAY_CALLS
+            )
+        ),
         "counters": list(display_counters(branch=branch)),
+        "lines": queue_summary(branch=branch, now=now),
     }
 
 

@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
@@ -39,8 +40,8 @@ from sportelli.models import Counter, Shift, Ticket
 Role = StaffRole.Role
 COUNTER_STAFF = (Role.OPERATOR, Role.FLOOR_SUPERVISOR)
 KIOSK_ROLES = (Role.KIOSK,)
-# Services named on a kiosk button, under the line's name.
-KIOSK_SERVICES_SHOWN = 4
+# After a ticket the kiosk goes back to its start screen for the next person.
+KIOSK_RESET_SECONDS = 15
 # How far ahead the kiosk looks for the next day tickets are issued.
 NEXT_OPENING_HORIZON_DAYS = 31
 # How many waiting tickets the desk lists by code.
@@ -325,6 +326,7 @@ def _display_version(data: dict[str, Any]) -> str:
         (c.pk, c.status, c.recall_count, c.counter_id, c.line_id) for c in data["calls"]
     ]
     parts += [(s.pk, s.line_id, s.paused_at is not None) for s in data["counters"]]
+    parts += [(q.line.pk, q.waiting, q.open_counters, q.wait) for q in data["lines"]]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
@@ -434,24 +436,6 @@ def _next_opening(branch: Branch) -> datetime.datetime | None:
     return None
 
 
-def _kiosk_lines(branch: Branch) -> list[dict[str, Any]]:
-    """Return the lines open today, each with the first services it offers."""
-    lines = [bl.line for bl in branch_lines_open(branch=branch, on=calendar.today())]
-    names: dict[int, list[str]] = {}
-    for line_id, name in Service.objects.filter(line__in=lines).values_list(
-        "line_id", "name"
-    ):
-        names.setdefault(line_id, []).append(name)
-    return [
-        {
-            "line": line,
-            "services": names.get(line.pk, [])[:KIOSK_SERVICES_SHOWN],
-            "more": len(names.get(line.pk, [])) > KIOSK_SERVICES_SHOWN,
-        }
-        for line in lines
-    ]
-
-
 def _kiosk_branch(request: HttpRequest, branch: str) -> Branch:
     return branch_get(user=request.user, code=branch, roles=KIOSK_ROLES)
 
@@ -482,14 +466,20 @@ def kiosk(request: HttpRequest, branch: str) -> HttpResponse:
     is_open = calendar.tickets_open_at(branch=obj, at=now)
     today = calendar.today()
     next_opening = None if is_open else _next_opening(obj)
+    hours = selectors.hours_now(branch=obj, now=now)
     context: dict[str, Any] = {
         "branch": obj,
         "error": error,
         "is_open": is_open,
-        "lines": _kiosk_lines(obj) if is_open else [],
-        "closed_for": calendar.closed_for(branch=obj, day=today),
-        "open_day": calendar.is_open_day(branch=obj, day=today),
+        # Each line open today with the honest wait of a ticket taken now.
+        "lines": selectors.queue_summary(branch=obj, now=now) if is_open else [],
+        "closed_for": hours.closed_for,
+        "open_day": hours.is_open_day,
         "before_opening": next_opening is not None and next_opening.date() == today,
+        # Past the last ticket of an open day: issuing has ended for today
+        # (the counters may still serve whoever is in line).
+        "issuing_ended": hours.is_open_day and not hours.before_opening,
+        "counters_open": hours.counters_open,
         "next_opening": next_opening,
         "opens": calendar.COUNTER_OPENS,
         "last_ticket": calendar.LAST_TICKET,
@@ -522,6 +512,9 @@ def kiosk_ticket(request: HttpRequest, branch: str, ticket_id: int) -> HttpRespo
             "state": state,
             "ticket_url": url,
             "qr": qr_svg(url, css_class="kiosk-qr"),
+            "auto_print": obj.kiosk_auto_print,
+            "reset_seconds": KIOSK_RESET_SECONDS,
+            "default_language": settings.LANGUAGE_CODE,
         },
     )
 

@@ -9,6 +9,7 @@ letters are the design's; §2.2's heading typo "SERVISI" reads "Servizi".
 import pytest
 
 from sedi.models import Service, ServiceLine
+from sedi.services import catalogue_sync
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +152,32 @@ def test_service_codes_are_unique_within_each_line(code: str) -> None:
 
     assert len(codes) == len(set(codes))
     assert len(codes) == len(EXPECTED_ACTIVITIES[code])
+
+
+def test_migration_gives_every_line_a_plain_kiosk_description():
+    descriptions = dict(ServiceLine.objects.values_list("code", "kiosk_description"))
+
+    assert descriptions == {
+        "assicurato-pensionato": "Pensioni, deleghe, indirizzo e CUD",
+        "socio-sanitari": "Invalidità civile e visite mediche",
+        "sostegno-reddito": "Disoccupazione, malattia e maternità",
+        "soggetto-contribuente": "Contributi, versamenti e DURC per aziende e autonomi",
+        "indebiti": "Somme da restituire (indebiti)",
+        "poli-specialistici": "Fondi speciali e pensioni di categoria",
+    }
+
+
+def test_sync_keeps_a_kiosk_description_edited_in_the_admin_and_fills_blanks():
+    ServiceLine.objects.filter(code="assicurato-pensionato").update(
+        kiosk_description="Pensioni e domande"
+    )
+    ServiceLine.objects.filter(code="indebiti").update(kiosk_description="")
+
+    written = catalogue_sync()
+    again = catalogue_sync()
+
+    descriptions = dict(ServiceLine.objects.values_list("code", "kiosk_description"))
+    assert written == 1
+    assert again == 0
+    assert descriptions["assicurato-pensionato"] == "Pensioni e domande"
+    assert descriptions["indebiti"] == "Somme da restituire (indebiti)"

@@ -12,7 +12,7 @@ import time_machine
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from sedi.models import Branch, StaffRole
+from sedi.models import Branch, ServiceLine, StaffRole
 from sportelli import services
 from sportelli.models import Counter, Shift, Ticket
 
@@ -440,23 +440,104 @@ def test_desk_query_count_does_not_grow_with_tickets(
 # --- kiosk ------------------------------------------------------------------
 
 
-def test_kiosk_shows_a_button_per_open_line_and_the_priority_option(client, demo):
+def test_kiosk_shows_a_button_per_open_line_and_the_priority_option(
+    client, demo, django_assert_max_num_queries
+):
     login(client, "kiosk")
 
-    page = client.get("/totem/roma-centro/").text
+    # Session, user, roles, branch, calendar, lines, queue (fixed).
+    with django_assert_max_num_queries(12):
+        page = client.get("/totem/roma-centro/").text
 
     # Every line of roma-centro but Indebiti, outside its peak period.
     assert page.count('name="line" value="') == 5
     assert 'value="indebiti"' not in page
     assert "Ho diritto a precedenza (disabilità, gravidanza, …)" in page
     assert '<label for="kiosk-priority">' in page
-    # The first four services of the line, and a sign that more exist.
+
+
+def test_kiosk_tells_the_lines_apart_in_plain_words(client, demo):
+    login(client, "kiosk")
+
+    page = client.get("/totem/roma-centro/").text
+
+    descriptions = re.findall(
+        r'<span class="kiosk-line-description" data-testid="kiosk-description">'
+        r"(.*?)</span>",
+        page,
+    )
+    assert [html.unescape(text) for text in descriptions] == [
+        "Pensioni, deleghe, indirizzo e CUD",
+        "Invalidità civile e visite mediche",
+        "Disoccupazione, malattia e maternità",
+        "Contributi, versamenti e DURC per aziende e autonomi",
+        "Fondi speciali e pensioni di categoria",
+    ]
+    # Not the catalogue's first items, the same on several lines.
+    assert "Presentazione dichiarazioni/autocertificazioni" not in page
+
+
+def test_kiosk_shows_a_description_edited_in_the_admin(client, demo):
+    ServiceLine.objects.filter(code=PENSIONER).update(
+        kiosk_description="Pensioni e domande"
+    )
+    login(client, "kiosk")
+
+    page = client.get("/totem/roma-centro/").text
+
     assert (
-        "Presentazione dichiarazioni/autocertificazioni a vario titolo · "
-        "Informazioni stato di lavorazione delle pratiche · "
-        "Rilascio estratti contributivi non certificativi · "
-        "Variazioni anagrafiche e di indirizzo …"
+        '<span class="kiosk-line-description" data-testid="kiosk-description">'
+        "Pensioni e domande</span>"
     ) in page
+
+
+def test_kiosk_shows_each_line_waiting_and_its_honest_wait(client, demo, open_counter):
+    for _ in range(3):
+        issue(demo)
+    issue(demo, line="socio-sanitari")
+    client.logout()
+    login(client, "kiosk")
+
+    page = client.get("/totem/roma-centro/").text
+
+    pensioner = _between(page, 'data-testid="kiosk-wait-assicurato-pensionato"')
+    health = _between(page, 'data-testid="kiosk-wait-socio-sanitari"')
+    # 3 ahead × 8 min ÷ 1 counter, spread 4 × √3: 17–31.
+    assert "3 in attesa" in pensioner
+    assert 'data-wait="17-31">tra 17 e 31 minuti' in pensioner
+    # Nobody serves the line: no wait is promised, never 0.
+    assert "1 in attesa" in health
+    assert 'data-wait="none">nessuno sportello aperto ora' in health
+
+
+def _between(page, marker):
+    """Return the text of the element opened by ``marker``, up to its end."""
+    start = page.index(marker)
+    return page[start : page.index("</button>", start)]
+
+
+def test_kiosk_switches_to_english_and_back(client, demo):
+    login(client, "kiosk")
+    page = client.get("/totem/roma-centro/").text
+    # Two plain buttons in a form: reachable and pressed with the keyboard.
+    assert '<button type="submit" name="language" value="en" lang="en"' in page
+    assert 'aria-pressed="true">Italiano</button>' in page
+
+    english = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/totem/roma-centro/"}
+    )
+    page_en = client.get("/totem/roma-centro/").text
+    client.post("/i18n/setlang/", {"language": "it", "next": "/totem/roma-centro/"})
+    page_it = client.get("/totem/roma-centro/").text
+
+    assert english.status_code == 302
+    assert english["Location"] == "/totem/roma-centro/"
+    assert '<html lang="en">' in page_en
+    assert "Take a ticket" in page_en
+    assert "Pensions, proxies, address and tax statements" in page_en
+    assert 'aria-pressed="true">English</button>' in page_en
+    assert '<html lang="it">' in page_it
+    assert "Prenda il biglietto" in page_it
 
 
 def test_kiosk_is_not_found_for_other_roles(client, demo):
@@ -523,7 +604,7 @@ def test_kiosk_ticket_of_another_branch_is_not_found(client, demo):
     assert response.status_code == 404
 
 
-def test_kiosk_after_noon_says_tickets_are_over_and_when_they_resume(
+def test_kiosk_after_noon_says_ticket_issuing_has_ended_and_when_it_resumes(
     client, demo, clock
 ):
     login(client, "kiosk")
@@ -532,7 +613,11 @@ def test_kiosk_after_noon_says_tickets_are_over_and_when_they_resume(
     page = client.get("/totem/roma-centro/").text
     refused = client.post("/totem/roma-centro/", {"line": PENSIONER})
 
-    assert "I biglietti di oggi sono terminati." in page
+    assert "La distribuzione dei biglietti per oggi è terminata alle 12:00." in page
+    # The counters still serve the queue until 12:30.
+    assert "Gli sportelli servono ancora chi ha già il biglietto." in page
+    # Not that the tickets ran out.
+    assert "terminati" not in page
     assert (
         "I biglietti si distribuiscono dal lunedì al venerdì dalle 8:30 alle 12:00"
         in page
@@ -541,6 +626,74 @@ def test_kiosk_after_noon_says_tickets_are_over_and_when_they_resume(
     assert 'name="line"' not in page
     assert refused.status_code == 409
     assert not Ticket.objects.exists()
+
+
+def test_kiosk_after_the_counters_close_says_issuing_has_ended_only(
+    client, demo, clock
+):
+    login(client, "kiosk")
+    clock.move_to(datetime.datetime(2026, 12, 2, 12, 45, tzinfo=ROME))
+
+    page = client.get("/totem/roma-centro/").text
+
+    assert "La distribuzione dei biglietti per oggi è terminata alle 12:00." in page
+    assert "servono ancora" not in page
+
+
+def test_kiosk_before_opening_says_when_issuing_starts(client, demo, clock):
+    clock.move_to(datetime.datetime(2026, 12, 2, 8, 0, tzinfo=ROME))
+    login(client, "kiosk")
+
+    page = client.get("/totem/roma-centro/").text
+
+    assert "La distribuzione dei biglietti inizia alle 8:30." in page
+    assert "terminata" not in page
+
+
+def test_kiosk_ticket_prints_by_itself_where_the_branch_asks_for_it(client, demo):
+    ticket = issue(demo)
+    login(client, "kiosk")
+    url = f"/totem/roma-centro/biglietto/{ticket.pk}/"
+
+    by_hand = client.get(url).text
+    Branch.objects.filter(pk=demo.pk).update(kiosk_auto_print=True)
+    automatic = client.get(url).text
+
+    assert "data-auto-print" not in by_hand
+    assert "Stampa il biglietto</button>" in by_hand
+    assert 'data-auto-print="1"' in automatic
+    assert "Il biglietto è in stampa: lo ritiri sotto lo schermo." in automatic
+    assert "Stampa di nuovo</button>" in automatic
+
+
+def test_kiosk_ticket_goes_back_to_the_start_after_15_seconds(
+    client, demo, django_assert_max_num_queries
+):
+    ticket = issue(demo)
+    login(client, "kiosk")
+
+    with django_assert_max_num_queries(12):
+        page = client.get(f"/totem/roma-centro/biglietto/{ticket.pk}/").text
+
+    assert 'data-reset-url="/totem/roma-centro/" data-reset-seconds="15"' in page
+    assert "Tra <span data-reset-left>15</span> secondi" in page
+    # The reset puts the kiosk back in Italian for the next person.
+    reset_form = page[page.index("data-reset-form") : page.index("</form>")]
+    assert '<input type="hidden" name="language" value="it">' in reset_form
+    assert '<input type="hidden" name="next" value="/totem/roma-centro/">' in (
+        reset_form
+    )
+    # Without a script the page still goes back, by itself.
+    assert (
+        '<noscript><meta http-equiv="refresh" content="15;url=/totem/roma-centro/">'
+        in page
+    )
+    # The receipt: number, line, time, place, QR; no site header.
+    assert 'data-testid="ticket-code">A001</h1>' in page
+    assert 'data-testid="ticket-issued">ore 09:00</dd>' in page
+    assert '<dd data-testid="ticket-position">1</dd>' in page
+    assert 'class="kiosk-qr"' in page
+    assert "it-header-wrapper" not in page
 
 
 def test_kiosk_on_a_holiday_says_why_and_the_next_day(client, demo, clock):
@@ -582,7 +735,8 @@ def test_display_partial_shows_ticket_and_counter_never_names(
     client.post(desk_url(open_counter, "chiama"))
     client.logout()
 
-    with django_assert_max_num_queries(4):
+    # Branch, calls, counters and catalogues (4), each line's queue (5).
+    with django_assert_max_num_queries(9):
         response = client.get("/display/roma-centro/chiamate/")
 
     page = response.text
@@ -592,10 +746,13 @@ def test_display_partial_shows_ticket_and_counter_never_names(
     assert '<p class="display-counter">Sportello 3</p>' in page
     assert 'data-announce-text="Numero A 0 0 1, sportello 3"' in page
     assert 'data-announce-clips="numero lettera-a n-0 n-0 n-1 sportello n-3"' in page
-    # What the counter does, for the public.
+    # What the counter does, for the public: the line's name in large type;
+    # the catalogue, unreadable at five metres, is left out.
     assert 'hx-swap-oob="true"' in page
-    assert "Linea Assicurato Pensionato" in page
-    assert "Rilascio PIN cittadino" in page
+    assert '<span class="display-counter-line">Linea Assicurato Pensionato</span>' in (
+        page
+    )
+    assert "Rilascio PIN cittadino" not in page
     # No person's name: not the operator's, not anyone's.
     for name in ("Marco", "Rinaldi", "operatore"):
         assert name not in page
@@ -633,10 +790,72 @@ def test_display_query_count_does_not_grow_with_calls(
         client.post(desk_url(operator_counter, "assente"), {"ticket": ticket.pk})
     client.logout()
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(9):
         page = client.get("/display/roma-centro/chiamate/").text
 
-    assert page.count("data-call-id=") == 6  # the latest and five before it
+    assert page.count("data-call-id=") == 8  # the latest and seven before it
+    codes = re.findall(r'<td class="display-previous-code">(\w+)', page)
+    assert codes == ["A011", "A010", "A009", "A008", "A007", "A006", "A005"]
+    assert '<p class="display-code">A012</p>' in page
+
+
+def test_display_shows_each_line_waiting_and_its_honest_wait(
+    client, open_counter, demo
+):
+    for _ in range(3):
+        issue(demo)
+    issue(demo, line="socio-sanitari")
+    client.logout()
+
+    page = client.get("/display/roma-centro/").text
+
+    pensioner = _row(page, "display-line-assicurato-pensionato")
+    health = _row(page, "display-line-socio-sanitari")
+    income = _row(page, "display-line-sostegno-reddito")
+    assert '<td class="display-waiting" data-waiting="3">3</td>' in pensioner
+    assert 'data-wait="17-31">tra 17 e 31 minuti' in pensioner
+    # No counter serves these lines: no wait is promised, never 0 minutes.
+    assert '<td class="display-waiting" data-waiting="1">1</td>' in health
+    assert 'data-wait="none">nessuno sportello aperto ora' in health
+    assert '<td class="display-waiting" data-waiting="0">0</td>' in income
+    assert 'data-wait="none">nessuno sportello aperto ora' in income
+    assert "Indebiti" not in page  # closed outside its peak period
+
+
+def _row(page, testid):
+    start = page.index(f'data-testid="{testid}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_display_marks_a_recalled_ticket_as_a_recall(client, open_counter, demo):
+    ticket = issue(demo)
+    issue(demo)
+    client.post(desk_url(open_counter, "chiama"))
+    first = client.get("/display/roma-centro/chiamate/").text
+    client.post(desk_url(open_counter, "richiama"), {"ticket": ticket.pk})
+    recalled = client.get("/display/roma-centro/chiamate/").text
+
+    assert 'class="display-latest" data-testid="display-latest"' in first
+    assert "Richiamo" not in first
+    assert 'class="display-latest is-recall" data-testid="display-latest"' in recalled
+    assert (
+        '<span class="display-recall" data-testid="display-recall">Richiamo</span>'
+        in recalled
+    )
+    assert '<p class="display-code">A001</p>' in recalled
+
+
+def test_display_partial_changes_when_a_ticket_is_issued(client, open_counter, demo):
+    first = client.get("/display/roma-centro/chiamate/")
+    marker = re.search(r'data-display-version="(\w+)"', first.text)
+    assert marker is not None
+
+    issue(demo)
+    after = client.get("/display/roma-centro/chiamate/", {"v": marker.group(1)})
+
+    # The waiting count moved: the display swaps in the new figures.
+    assert after.status_code == 200
+    assert '<td class="display-waiting" data-waiting="1">1</td>' in after.text
 
 
 # --- virtual ticket ---------------------------------------------------------

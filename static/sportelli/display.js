@@ -26,7 +26,9 @@
   var audioContext = null;
 
   // What the page did, for people checking the display and for tests.
-  var state = (window.hallDisplay = { announced: [], mode: "text" });
+  var state = (window.hallDisplay = {
+    announced: [], mode: "text", audio: "off", audioWanted: false,
+  });
 
   function italianVoice() {
     if (!("speechSynthesis" in window)) return null;
@@ -178,9 +180,47 @@
     }
   }
 
+  // The choice to hear the announcements outlives a reload: it is kept in
+  // localStorage and the sound is re-armed on load. Where the browser
+  // refuses sound without a gesture (no kiosk autoplay policy), the button
+  // stays visible and the first touch or key anywhere re-arms it.
+  var AUDIO_KEY = "hallDisplay.audio";
+
+  function audioWanted() {
+    try { return window.localStorage.getItem(AUDIO_KEY) === "on"; } catch (e) { return false; }
+  }
+
+  function rememberAudio() {
+    try { window.localStorage.setItem(AUDIO_KEY, "on"); } catch (e) { /* private mode */ }
+    state.audioWanted = true;
+  }
+
+  function audioRunning() {
+    var ctx = ensureAudioContext();
+    return !!(ctx && ctx.state === "running");
+  }
+
   function showAudioButton() {
     var ctx = ensureAudioContext();
-    audioButton.hidden = !(ctx && ctx.state !== "running");
+    var running = audioRunning();
+    state.audio = running ? "on" : (state.audioWanted ? "blocked" : "off");
+    root.dataset.audio = state.audio;
+    audioButton.hidden = !ctx || running;
+  }
+
+  function unlockAudio() {
+    var ctx = ensureAudioContext();
+    var resumed = ctx ? ctx.resume() : Promise.resolve();
+    if ("speechSynthesis" in window) {
+      // Speaking once from a gesture unlocks later announcements.
+      window.speechSynthesis.speak(new SpeechSynthesisUtterance(""));
+    }
+    return Promise.resolve(resumed).then(showAudioButton, showAudioButton);
+  }
+
+  function rearmOnGesture(event) {
+    if (event.target === audioButton || !state.audioWanted || audioRunning()) return;
+    unlockAudio();
   }
 
   document.body.addEventListener("htmx:configRequest", function (event) {
@@ -205,20 +245,22 @@
   });
 
   audioButton.addEventListener("click", function () {
-    var ctx = ensureAudioContext();
-    var resumed = ctx ? ctx.resume() : Promise.resolve();
-    if ("speechSynthesis" in window) {
-      // Speaking once from a click unlocks later announcements.
-      window.speechSynthesis.speak(new SpeechSynthesisUtterance(""));
-    }
-    Promise.resolve(resumed).then(function () { audioButton.hidden = true; });
+    rememberAudio();
+    unlockAudio();
   });
+  document.addEventListener("pointerdown", rearmOnGesture, true);
+  document.addEventListener("keydown", rearmOnGesture, true);
   if ("speechSynthesis" in window) {
     window.speechSynthesis.addEventListener("voiceschanged", updateMode);
   }
 
   updateMode();
+  state.audioWanted = audioWanted();
   showAudioButton();
+  var ctxOnLoad = ensureAudioContext();
+  if (ctxOnLoad) ctxOnLoad.addEventListener("statechange", showAudioButton);
+  // Chosen before: try to re-arm now (a kiosk autoplay policy allows it).
+  if (state.audioWanted && !audioRunning()) unlockAudio();
   scan(false);  // what is already on screen was announced before
   setInterval(tick, 1000);
   tick();

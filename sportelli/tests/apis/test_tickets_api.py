@@ -255,7 +255,9 @@ def test_display_shows_calls_and_counters_without_names(
         called_at=MORNING,
     )
 
-    with django_assert_max_num_queries(4):
+    # The branch, the calls, the counters and their catalogues (4), and the
+    # queue of each line (5): whatever the number of tickets.
+    with django_assert_max_num_queries(9):
         response = api_client.get("/api/v1/branches/roma-centro/display/")
 
     assert response.status_code == 200
@@ -270,6 +272,7 @@ def test_display_shows_calls_and_counters_without_names(
             "called_at": "2026-12-02T09:00:00+01:00",
             "recalled_at": None,
             "recall_count": 0,
+            "is_recall": False,
         }
     ]
     shown = body["counters"][0]
@@ -281,6 +284,69 @@ def test_display_shows_calls_and_counters_without_names(
     ]
     assert operator.last_name not in response.text
     assert operator.username not in response.text
+
+
+def test_display_gives_each_line_its_waiting_count_and_honest_wait(
+    api_client, branch, counter, operator, morning
+):
+    shift = ShiftFactory.create(counter=counter, operator=operator)
+    for number in (1, 2, 3):
+        TicketFactory.create(branch=branch, number=number, line=shift.line)
+    TicketFactory.create(
+        branch=branch,
+        number=1,
+        line=branch.lines.get(code="socio-sanitari"),
+    )
+
+    body = api_client.get("/api/v1/branches/roma-centro/display/").json()
+
+    lines = {row["line"]: row for row in body["lines"]}
+    assert list(lines) == STANDARD_LINES
+    # 3 ahead of a ticket taken now × 8 min (none measured) ÷ 1 counter =
+    # 24, spread 4 × √3 ≈ 6.9: 17–31.
+    assert lines["assicurato-pensionato"] == {
+        "line": "assicurato-pensionato",
+        "line_name": "Linea Assicurato Pensionato",
+        "letter": "A",
+        "waiting": 3,
+        "open_counters": 1,
+        "estimated_wait_minutes": 24,
+        "estimated_wait_min_minutes": 17,
+        "estimated_wait_max_minutes": 31,
+    }
+    # One waits, no counter serves the line: no wait is promised, never 0.
+    assert lines["socio-sanitari"]["waiting"] == 1
+    assert lines["socio-sanitari"]["open_counters"] == 0
+    assert lines["socio-sanitari"]["estimated_wait_minutes"] is None
+    assert lines["socio-sanitari"]["estimated_wait_min_minutes"] is None
+    assert lines["socio-sanitari"]["estimated_wait_max_minutes"] is None
+
+
+def test_display_marks_a_recall_and_counts_a_new_ticket_at_once(
+    api_client, branch, counter, operator, morning
+):
+    shift = ShiftFactory.create(counter=counter, operator=operator)
+    services.ticket_issue(
+        branch=branch, line_code=shift.line.code, channel=Ticket.Channel.KIOSK
+    )
+    called = services.ticket_call_next(counter=counter, operator=operator)
+    assert called is not None
+    before = api_client.get("/api/v1/branches/roma-centro/display/").json()
+
+    services.ticket_recall(ticket=called, actor=operator)
+    services.ticket_issue(
+        branch=branch, line_code=shift.line.code, channel=Ticket.Channel.KIOSK
+    )
+    after = api_client.get("/api/v1/branches/roma-centro/display/").json()
+
+    assert [(c["ticket"], c["is_recall"]) for c in before["calls"]] == [("A001", False)]
+    assert [
+        (c["ticket"], c["recall_count"], c["is_recall"]) for c in after["calls"]
+    ] == [("A001", 1, True)]
+    # The cached answer was dropped by the ticket events: the new ticket
+    # waits on the display at once.
+    waiting = {row["line"]: row["waiting"] for row in after["lines"]}
+    assert waiting["assicurato-pensionato"] == 1
 
 
 def test_a_thousand_displays_cost_what_one_does(
