@@ -13,7 +13,9 @@ from typing import Any
 DESK_VIEWPORT = {"width": 1366, "height": 768}
 
 _OVERLAPS_JS = """
-() => {
+async () => {
+  // Measure where things end up: Bootstrap Italia's labels slide (0.2s).
+  await Promise.all(document.getAnimations().map((a) => a.finished));
   const shown = (el) => {
     const box = el.getBoundingClientRect();
     if (box.width <= 1 || box.height <= 1) return false;
