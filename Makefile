@@ -10,7 +10,7 @@ CHECK_ENV := DJANGO_SECRET_KEY=checks-only-not-a-secret
 
 .PHONY: run test lint types check pytest test-pg test-integration test-e2e \
         install install-dev assets migrate seed worker beat messages clean \
-        bench bench-smoke bench-reports
+        bench bench-smoke bench-reports screens
 
 ## Serve the embedded default (SQLite, Celery eager, demo data) at 127.0.0.1:8000.
 run: install assets
@@ -100,6 +100,10 @@ test-integration: install-dev
 ## Only the browser tests (headless Chromium from Debian).
 test-e2e: install-dev assets
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+## Screenshots of the main screens for the README (docs/screens/*.png).
+screens: install-dev assets
+	FRONTOFFICE_SCREENS=1 $(BIN)/pytest tests/e2e/test_screens.py -p no:cacheprovider $(PYTEST_ARGS)
 
 ## Benchmarks (not part of CI): the hall's hot paths, the pgbench ceiling and
 ## the displays on PostgreSQL (BENCH_DATABASE_URL, default a database

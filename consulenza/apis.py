@@ -205,8 +205,8 @@ class AppointmentBookApi(APIView):
 
     201 with the appointment; 202 ``escalated_to_cric`` with the escalation
     when no slot is free within 30 days; 409 ``slot_taken``,
-    ``outside_hours``, ``no_consultation``, ``slot_in_past`` or
-    ``beyond_30_days``.
+    ``outside_hours``, ``no_consultation`` (also for Indebiti, which has
+    no meeting point), ``slot_in_past`` or ``beyond_30_days``.
     """
 
     permission_classes = [role_required(*BOOKERS)]

@@ -48,6 +48,16 @@ LINE_KINDS_WITH_MEETING_POINT = (
 Role = StaffRole.Role
 
 
+def line_has_consultation(*, line: ServiceLine) -> bool:
+    """Return whether appointments may be booked for ``line`` (not Indebiti)."""
+    return line.kind in LINE_KINDS_WITH_MEETING_POINT
+
+
+def consultation_line_list(*, lines: Iterable[ServiceLine]) -> list[ServiceLine]:
+    """Return the lines of ``lines`` that hold consultation, in their order."""
+    return [line for line in lines if line_has_consultation(line=line)]
+
+
 @dataclass(frozen=True)
 class Slot:
     """A consultation slot of a meeting point."""
@@ -206,6 +216,27 @@ def free_slot_list(
         if limit is not None and len(free) >= limit:
             break
     return free
+
+
+def free_slots_by_day(
+    *,
+    branch: Branch,
+    line: ServiceLine,
+    first_day: datetime.date,
+    last_day: datetime.date,
+    now: datetime.datetime | None = None,
+) -> dict[datetime.date, list[Slot]]:
+    """Return the free slots between two days grouped by their Rome day.
+
+    Days without a free slot are absent. The same three queries as
+    :func:`free_slot_list`, whatever the length of the period.
+    """
+    days: dict[datetime.date, list[Slot]] = defaultdict(list)
+    for slot in free_slot_list(
+        branch=branch, line=line, first_day=first_day, last_day=last_day, now=now
+    ):
+        days[calendar.to_rome(slot.start).date()].append(slot)
+    return dict(days)
 
 
 # --- Backlog ----------------------------------------------------------------

@@ -69,6 +69,15 @@ def meeting_point_validate(*, meeting_point: MeetingPoint) -> None:
                 )
             }
         )
+    if not selectors.line_has_consultation(line=line):
+        raise ValidationError(
+            {
+                "line": _(
+                    "La linea non svolge consulenza su appuntamento: nessun "
+                    "punto di incontro."
+                )
+            }
+        )
     branch_line = BranchLine.objects.filter(branch=branch, line=line).first()
     if branch_line is None or not (
         branch_line.is_open_on(point.opened_on)
@@ -216,7 +225,8 @@ def appointment_book(
     the line free at that time, or fails with 409: ``slot_taken``,
     ``outside_hours`` (not a slot of Mon–Thu 13:30–15:30 on a consultation
     day), ``slot_in_past``, ``no_consultation`` (an agenzia territoriale, a
-    line absent from the branch, no meeting point that day) or
+    line without consultation such as Indebiti, a line absent from the
+    branch, no meeting point that day) or
     ``beyond_30_days``: a start later than today + 30 days is refused
     rather than booked or escalated, because the guideline sends requests
     that cannot be fixed within 30 days to the CRIC, never to a later slot;
@@ -236,6 +246,17 @@ def appointment_book(
     if not branch.has_consultation:
         raise _no_consultation(
             _("Le agenzie territoriali non svolgono attività di consulenza.")
+        )
+    if not selectors.line_has_consultation(line=line):
+        # §2.5: the overpayments counter is a "sportello" opened at peaks,
+        # with no meeting point: its request is neither booked nor sent to
+        # the CRIC, the person is served at the counter.
+        raise _no_consultation(
+            _(
+                "La consulenza su appuntamento non è prevista per %(line)s: la "
+                "persona va servita allo sportello con un biglietto."
+            )
+            % {"line": line.name}
         )
     now = timezone.now()
     today = calendar.today(now=now)

@@ -6,6 +6,7 @@ error page; a done one redirects (post/redirect/get).
 """
 
 import datetime
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -21,22 +22,76 @@ from django.views.decorators.http import require_http_methods
 
 from consulenza import selectors, services
 from consulenza.forms import BookingForm
-from consulenza.models import Channel, Escalation
+from consulenza.models import Appointment, Channel, Escalation
 from frontoffice.common.access import access
 from frontoffice.common.dates import long_date
 from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.pages import page_user
 from sedi import calendar
 from sedi.models import ServiceLine, StaffRole
-from sedi.selectors import branch_get, branch_list
+from sedi.selectors import branch_get, branch_lines_open, branch_list
 
 Role = StaffRole.Role
 BOOKERS = (Role.RECEPTION, Role.CONTACT_CENTRE, Role.FLOOR_SUPERVISOR)
 # The page also serves the counter operators: "Attivazione Agenda
 # appuntamenti" is an activity of their catalogue, booked from the desk.
 PAGE_BOOKERS = (*BOOKERS, Role.OPERATOR)
-# Slots offered in the form's list: the next ones within the 30 days.
-SLOTS_SHOWN = 40
+# The booking calendar shows Monday to Thursday, the consultation days.
+CONSULTATION_WEEKDAYS = 4
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """One day of the booking calendar and its free slots."""
+
+    day: datetime.date
+    free: int
+    is_chosen: bool
+
+
+def _calendar_weeks(
+    *,
+    first_day: datetime.date,
+    last_day: datetime.date,
+    free_days: dict[datetime.date, list[selectors.Slot]],
+    chosen: datetime.date | None,
+) -> list[list[CalendarDay | None]]:
+    """Return the consultation days (Mon–Thu) of the window, week by week.
+
+    Days outside the window are None; a day in it without a free slot has
+    ``free == 0`` (full, closed or a holiday).
+    """
+    weeks = []
+    monday = first_day - datetime.timedelta(days=first_day.weekday())
+    while monday <= last_day:
+        week: list[CalendarDay | None] = []
+        for offset in range(CONSULTATION_WEEKDAYS):
+            day = monday + datetime.timedelta(days=offset)
+            if first_day <= day <= last_day:
+                free = len(free_days.get(day, []))
+                week.append(CalendarDay(day=day, free=free, is_chosen=day == chosen))
+            else:
+                week.append(None)
+        weeks.append(week)
+        monday += datetime.timedelta(days=7)
+    return weeks
+
+
+def _chosen_day(
+    value: str,
+    start: datetime.datetime | None,
+    free_days: dict[datetime.date, list[selectors.Slot]],
+) -> datetime.date | None:
+    """Return the day whose times are shown: the posted slot's, asked, or first."""
+    if start is not None:
+        return calendar.to_rome(start).date()
+    try:
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is not None and day in free_days:
+        return day
+    return min(free_days) if free_days else None
 
 
 @access(GET=PAGE_BOOKERS, POST=PAGE_BOOKERS)
@@ -44,7 +99,13 @@ SLOTS_SHOWN = 40
 @login_required
 @require_http_methods(["GET", "POST"])
 def appointment_book(request: HttpRequest) -> HttpResponse:
-    """Book a consultation for a citizen at the desk or on the phone."""
+    """Book a consultation for a citizen at the desk or on the phone.
+
+    The free slots of the next thirty days are shown as a calendar of days;
+    a day's link (plain, enhanced by htmx) shows its free times, so the page
+    works without JavaScript. A refused booking shows the form again with
+    what was typed (400 bad input, 409 a rule of the guideline).
+    """
     user = page_user(request)
     branches = [
         b for b in branch_list(user=user, roles=PAGE_BOOKERS) if b.has_consultation
@@ -55,11 +116,20 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
     branch_code = source.get("branch", "")[:50]
     line_code = source.get("line", "")[:50]
     branch = line = None
+    today = calendar.today()
     if branch_code:
         branch = branch_get(user=user, code=branch_code, roles=PAGE_BOOKERS)
+    if branch is not None:
+        present = [bl.line for bl in branch_lines_open(branch=branch, on=today)]
+    else:
+        present = list(ServiceLine.objects.all())
+    # Indebiti has no meeting point: it is not offered for booking.
+    lines = selectors.consultation_line_list(lines=present)
     if line_code:
         line = ServiceLine.objects.filter(code=line_code).first()
-    lines = list(ServiceLine.objects.prefetch_related("services"))
+        if request.method == "GET" and line not in lines:
+            # Only a posted line goes to the agenda service, which refuses.
+            line = None
     is_ccm = (
         branch_list(user=user, roles=[Role.CONTACT_CENTRE]).exists()
         and not branch_list(user=user, roles=[Role.RECEPTION]).exists()
@@ -69,6 +139,7 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
         initial={"channel": Channel.CONTACT_CENTRE if is_ccm else Channel.COUNTER},
     )
     error = None
+    status = 200
     if request.method == "POST" and branch is not None and line is not None:
         if form.is_valid():
             data = form.cleaned_data
@@ -87,50 +158,35 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
                     **form.service_kwargs(),
                 )
             except ApplicationError as exc:
-                error = exc.detail
+                error, status = exc.detail, 409
             except ValidationError as exc:
+                status = 400
                 for field, errors in exc.message_dict.items():
                     target = field if field in form.fields else None
                     for message in errors:
                         form.add_error(target, message)
             else:
-                if isinstance(result, Escalation):
-                    messages.warning(
-                        request,
-                        _(
-                            "Nessun posto libero entro trenta giorni: la richiesta "
-                            "è stata inoltrata al CRIC regionale (n. %(id)d)."
-                        )
-                        % {"id": result.pk},
-                    )
-                else:
-                    local = calendar.to_rome(result.start)
-                    messages.success(
-                        request,
-                        _("Appuntamento fissato: %(day)s alle %(time)s, %(point)s.")
-                        % {
-                            "day": long_date(local.date()),
-                            "time": local.strftime("%H:%M"),
-                            "point": result.meeting_point.name,
-                        },
-                    )
+                _booked_message(request, result)
                 query = urlencode({"branch": branch.code, "line": line.code})
                 return HttpResponseRedirect(
                     f"{reverse('consulenza-pages:appointment-book')}?{query}"
                 )
+        else:
+            status = 400
     elif request.method == "POST":
-        error = _("Scegliere la sede e la linea.")
+        error, status = _("Scegliere la sede e la linea."), 400
 
-    slots = []
+    free_days: dict[datetime.date, list[selectors.Slot]] = {}
+    last_day = today + datetime.timedelta(days=selectors.BOOKING_WINDOW_DAYS)
     if branch is not None and line is not None:
-        today = calendar.today()
-        slots = selectors.free_slot_list(
-            branch=branch,
-            line=line,
-            first_day=today,
-            last_day=today + datetime.timedelta(days=selectors.BOOKING_WINDOW_DAYS),
-            limit=SLOTS_SHOWN,
+        free_days = selectors.free_slots_by_day(
+            branch=branch, line=line, first_day=today, last_day=last_day
         )
+    posted_start = None
+    if form.is_bound and not form.has_error("start"):
+        posted_start = form.cleaned_data.get("start")
+    day = _chosen_day(source.get("day", ""), posted_start, free_days)
+    day_slots = free_days.get(day, []) if day is not None else []
     return render(
         request,
         "consulenza/book.html",
@@ -140,8 +196,43 @@ def appointment_book(request: HttpRequest) -> HttpResponse:
             "branch": branch,
             "line": line,
             "form": form,
-            "slots": slots,
+            "weeks": _calendar_weeks(
+                first_day=today, last_day=last_day, free_days=free_days, chosen=day
+            ),
+            "weekdays": [_("lunedì"), _("martedì"), _("mercoledì"), _("giovedì")],
+            "has_free": bool(free_days),
+            "day": day,
+            "day_slots": day_slots,
+            "many_points": len({s.meeting_point.pk for s in day_slots}) > 1,
+            # A posted slot taken meanwhile is no longer offered: first free.
+            "chosen_start": posted_start.isoformat()
+            if posted_start and any(s.start == posted_start for s in day_slots)
+            else "",
             "error": error,
+        },
+        status=status,
+    )
+
+
+def _booked_message(request: HttpRequest, result: Appointment | Escalation) -> None:
+    if isinstance(result, Escalation):
+        messages.warning(
+            request,
+            _(
+                "Nessun posto libero entro trenta giorni: la richiesta "
+                "è stata inoltrata al CRIC regionale (n. %(id)d)."
+            )
+            % {"id": result.pk},
+        )
+        return
+    local = calendar.to_rome(result.start)
+    messages.success(
+        request,
+        _("Appuntamento fissato: %(day)s alle %(time)s, %(point)s.")
+        % {
+            "day": long_date(local.date()),
+            "time": local.strftime("%H:%M"),
+            "point": result.meeting_point.name,
         },
     )
 

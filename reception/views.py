@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from consulenza.models import Appointment, Escalation
-from consulenza.selectors import appointment_list
+from consulenza.selectors import appointment_list, consultation_line_list
 from consulenza.services import Citizen
 from frontoffice.common.access import access
 from frontoffice.common.api import DATE_MAX, DATE_MIN
@@ -67,9 +67,10 @@ def _intake_context(obj: Branch, query: str) -> dict[str, Any]:
         "appointments": appointment_list(branch=obj, day=today)
         if obj.has_consultation
         else [],
-        "consultation_lines": [
-            bl.line for bl in branch_lines_open(branch=obj, on=today)
-        ]
+        # Indebiti has no meeting point: it is not offered for booking.
+        "consultation_lines": consultation_line_list(
+            lines=[bl.line for bl in branch_lines_open(branch=obj, on=today)]
+        )
         if obj.has_consultation
         else [],
         "matches": selectors.reason_search(branch=obj, query=query) if query else [],

@@ -282,6 +282,34 @@ def test_booking_with_an_invalid_fiscal_code(desk, appointment_today, morning):
     assert 'data-testid="booking-error"' in response.text
 
 
+def test_booking_at_the_desk_never_offers_indebiti(desk, branch, morning):
+    from sedi.models import BranchLine, ServiceLine
+
+    BranchLine.objects.create(
+        branch=branch, line=ServiceLine.objects.get(code="indebiti")
+    )
+
+    page = desk.get("/accoglienza/roma-centro/").text
+    refused = desk.post(
+        "/accoglienza/roma-centro/prenota/",
+        {
+            "line": "indebiti",
+            "fiscal_code": FISCAL_CODE,
+            "first_name": "Anna",
+            "last_name": "Bianchi",
+        },
+    )
+
+    booking = page.split('id="book-line"')[1].split("</select>")[0]
+    assert '<option value="assicurato-pensionato"' in booking
+    assert '<option value="indebiti"' not in booking
+    # Posted anyway (an old page): refused by the agenda, what was typed stays.
+    assert refused.status_code == 409
+    assert "non è prevista per Sportello Indebiti" in refused.text
+    assert 'value="Anna"' in refused.text
+    assert Arrival.objects.count() == 0
+
+
 def test_a_ticket_refused_outside_hours_keeps_the_search(client, receptionist):
     import time_machine
 

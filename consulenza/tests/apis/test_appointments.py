@@ -158,6 +158,25 @@ def test_book_in_an_agenzia_territoriale_is_409_no_consultation(
     assert response.json()["code"] == "no_consultation"
 
 
+def test_book_for_indebiti_is_409_no_consultation(monday, api_client, ccm, lazio):
+    BranchFactory.create(
+        region=lazio, code="roma-eur", line_codes=[*STANDARD_LINES, "indebiti"]
+    )
+    api_client.force_login(ccm)
+
+    response = api_client.post(
+        URL, _body(branch="roma-eur", line="indebiti", topic=""), format="json"
+    )
+
+    assert response.status_code == 409
+    assert response.json() == {
+        "code": "no_consultation",
+        "detail": "La consulenza su appuntamento non è prevista per Sportello "
+        "Indebiti: la persona va servita allo sportello con un biglietto.",
+    }
+    assert Escalation.objects.count() == 0
+
+
 def test_book_with_no_slot_within_30_days_is_202_escalated(
     monday, api_client, ccm, point
 ):

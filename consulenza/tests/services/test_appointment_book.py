@@ -209,6 +209,48 @@ def test_book_a_line_absent_from_the_branch_is_refused(monday, branch, point):
     assert exc.value.code == "no_consultation"
 
 
+def test_book_for_indebiti_is_refused_and_never_sent_to_the_cric(monday, lazio):
+    # Indebiti (§2.5) is a counter opened at peaks: no meeting point, so
+    # its request would otherwise find no slot and escalate.
+    branch = BranchFactory.create(
+        region=lazio, line_codes=[*STANDARD_LINES, "indebiti"]
+    )
+
+    with pytest.raises(ApplicationError) as exc:
+        _book(branch, line_code="indebiti")
+
+    assert exc.value.code == "no_consultation"
+    assert exc.value.detail == (
+        "La consulenza su appuntamento non è prevista per Sportello Indebiti: "
+        "la persona va servita allo sportello con un biglietto."
+    )
+    assert Appointment.objects.count() == 0
+    assert Escalation.objects.count() == 0
+
+
+def test_a_meeting_point_for_indebiti_is_refused(monday, lazio):
+    from consulenza.models import MeetingPoint
+    from sedi.models import ServiceLine
+
+    branch = BranchFactory.create(
+        region=lazio, line_codes=[*STANDARD_LINES, "indebiti"]
+    )
+
+    with pytest.raises(ValidationError) as exc:
+        meeting_point_create(
+            branch=branch,
+            line=ServiceLine.objects.get(code="indebiti"),
+            opened_on=datetime.date(2026, 3, 2),
+        )
+
+    assert exc.value.message_dict == {
+        "line": [
+            "La linea non svolge consulenza su appuntamento: nessun punto di incontro."
+        ]
+    }
+    assert MeetingPoint.objects.count() == 0
+
+
 def test_book_with_start_when_no_meeting_point_that_day(monday, branch, line):
     meeting_point_create(branch=branch, line=line, opened_on=datetime.date(2026, 3, 10))
 
