@@ -236,12 +236,6 @@ def test_kiosk_screen(page, demo):
     assert tour.problems() == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the printed ticket goes back to the kiosk screen by a timed "
-    "<meta http-equiv=refresh> (axe meta-refresh, WCAG 2.2.1); the kiosk "
-    "templates are being reworked separately",
-)
 def test_kiosk_printed_ticket(page, demo):
     tour = Tour(page, demo)
     tour.sign_in("kiosk", home="Prenda il biglietto")
