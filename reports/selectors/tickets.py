@@ -22,7 +22,6 @@ from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
-    DateField,
     F,
     Func,
     IntegerField,
@@ -35,9 +34,14 @@ from django.db.models import (
     Sum,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce
 
-from reports.models import DailyTicketSummary, DayClosure
+from reports.models import (
+    DailyTicketSummary,
+    DayClosure,
+    PeriodTicketSummary,
+    TicketSummaryFigures,
+)
 from sedi.models import Branch, ServiceLine
 from sportelli.models import Ticket, TicketEvent
 
@@ -92,7 +96,7 @@ class TicketFigures:
         self.wait_histogram[seconds // 60] += 1
 
     @classmethod
-    def from_summary(cls, row: DailyTicketSummary) -> TicketFigures:
+    def from_summary(cls, row: TicketSummaryFigures) -> TicketFigures:
         """Return the figures stored in a summary row."""
         figures = cls(
             wait_histogram=Counter(
@@ -334,27 +338,216 @@ def _summaries(
     return rows
 
 
-def _period_expression(group: str) -> Any:
-    if group == "week":
-        return TruncWeek("day", output_field=DateField())
-    if group == "month":
-        return TruncMonth("day", output_field=DateField())
-    return F("day")
-
-
 def _sort_key(
     row: TicketReportRow, branch_codes: dict[int, str], positions: dict[int, Any]
 ) -> tuple[Any, ...]:
     return (row.period, branch_codes[row.branch_id], positions[row.line_id])
 
 
+ORDER = ("branch__code", "line__position", "line__code")
+
+
+def _counts_add(total: Counter[Any], counts: dict[str, int], cast: Any) -> None:
+    for key, n in counts.items():
+        total[cast(key)] += n
+
+
+def _counts_subtract(total: Counter[Any], counts: dict[str, int], cast: Any) -> None:
+    for key, n in counts.items():
+        key = cast(key)
+        left = total[key] - n
+        if left > 0:
+            total[key] = left
+        else:
+            del total[key]
+
+
+class _Segment:
+    """Report rows of closed days, in report order, one page at a time in SQL."""
+
+    def __init__(self, query: TicketReportQuery) -> None:
+        self.query = query
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._compute_count()
+        return self._count
+
+    def _compute_count(self) -> int:
+        raise NotImplementedError
+
+    def rows(self, offset: int, limit: int | None) -> list[TicketReportRow]:
+        raise NotImplementedError
+
+
+def _row(
+    period: datetime.date, item: TicketSummaryFigures, *, live: bool = False
+) -> TicketReportRow:
+    return TicketReportRow(
+        period=period,
+        branch_id=item.branch_id,
+        line_id=item.line_id,
+        figures=TicketFigures.from_summary(item),
+        live=live,
+    )
+
+
+class _Days(_Segment):
+    """By day: each daily summary row is a report row, read as it is."""
+
+    def __init__(
+        self, query: TicketReportQuery, day_from: datetime.date, day_to: datetime.date
+    ) -> None:
+        super().__init__(query)
+        self.summaries = _summaries(query, day_from=day_from, day_to=day_to)
+
+    def _compute_count(self) -> int:
+        return self.summaries.count()
+
+    def rows(self, offset: int, limit: int | None) -> list[TicketReportRow]:
+        ordered = self.summaries.order_by("day", *ORDER)
+        page = ordered[offset : None if limit is None else offset + limit]
+        return [_row(item.day, item) for item in page]
+
+
+class _Periods(_Segment):
+    """Whole weeks or months: their roll-up rows, read as they are."""
+
+    def __init__(
+        self, query: TicketReportQuery, first: datetime.date, last: datetime.date
+    ) -> None:
+        super().__init__(query)
+        rows = PeriodTicketSummary.objects.filter(
+            group=query.group,
+            period__gte=first,
+            period__lte=last,
+            branch__in=query.branches,
+        )
+        if query.line is not None:
+            rows = rows.filter(line=query.line)
+        self.summaries = rows
+
+    def _compute_count(self) -> int:
+        return self.summaries.count()
+
+    def rows(self, offset: int, limit: int | None) -> list[TicketReportRow]:
+        ordered = self.summaries.order_by("period", *ORDER)
+        page = ordered[offset : None if limit is None else offset + limit]
+        return [_row(item.period, item) for item in page]
+
+
+class _PartPeriod(_Segment):
+    """Part of one week or month (the range starts or ends inside it).
+
+    Counts, times and the longest wait are summed in SQL over the part's
+    daily rows. Histograms and services are added from those daily rows,
+    or, when the part is the larger share of the period, taken from the
+    period's roll-up row less the daily rows of the days left out: both
+    exact (counts add and subtract), the second reads fewer rows.
+    """
+
+    def __init__(
+        self, query: TicketReportQuery, day_from: datetime.date, day_to: datetime.date
+    ) -> None:
+        super().__init__(query)
+        self.start = period_start(day_from, query.group)
+        self.end = period_end(self.start, query.group)
+        assert self.start <= day_from <= day_to <= self.end
+        self.day_from, self.day_to = day_from, day_to
+        self.summaries = _summaries(query, day_from=day_from, day_to=day_to)
+
+    def _grouped(self) -> Any:
+        return self.summaries.values("branch_id", "line_id").order_by()
+
+    def _compute_count(self) -> int:
+        return self._grouped().distinct().count()
+
+    def rows(self, offset: int, limit: int | None) -> list[TicketReportRow]:
+        grouped = (
+            self._grouped()
+            .annotate(
+                **{f"sum_{name}": Sum(name) for name in SUMMED},
+                max_wait=Max("max_wait_seconds"),
+            )
+            .order_by(*ORDER)
+        )
+        page = list(grouped[offset : None if limit is None else offset + limit])
+        if not page:
+            return []
+        rows: dict[tuple[int, int], TicketReportRow] = {}
+        for item in page:
+            figures = TicketFigures(max_wait_seconds=item["max_wait"] or 0)
+            for name in SUMMED:
+                setattr(figures, name, item[f"sum_{name}"] or 0)
+            rows[(item["branch_id"], item["line_id"])] = TicketReportRow(
+                period=self.start,
+                branch_id=item["branch_id"],
+                line_id=item["line_id"],
+                figures=figures,
+                live=False,
+            )
+        branch_ids = {key[0] for key in rows}
+        line_ids = {key[1] for key in rows}
+        kept = (self.day_to - self.day_from).days + 1
+        left_out = (self.end - self.start).days + 1 - kept
+        detail = DailyTicketSummary.objects.filter(
+            branch_id__in=branch_ids, line_id__in=line_ids
+        )
+        if left_out < kept:
+            whole = PeriodTicketSummary.objects.filter(
+                group=self.query.group,
+                period=self.start,
+                branch_id__in=branch_ids,
+                line_id__in=line_ids,
+            )
+            for branch_id, line_id, histogram, services in whole.values_list(
+                "branch_id", "line_id", "wait_histogram", "services"
+            ):
+                row = rows.get((branch_id, line_id))
+                if row is not None:
+                    _counts_add(row.figures.wait_histogram, histogram, int)
+                    _counts_add(row.figures.services, services, str)
+            outside = detail.filter(
+                Q(day__gte=self.start, day__lt=self.day_from)
+                | Q(day__gt=self.day_to, day__lte=self.end)
+            )
+            merge = _counts_subtract
+        else:
+            outside = detail.filter(day__gte=self.day_from, day__lte=self.day_to)
+            merge = _counts_add
+        for branch_id, line_id, histogram, services in outside.values_list(
+            "branch_id", "line_id", "wait_histogram", "services"
+        ):
+            row = rows.get((branch_id, line_id))
+            if row is not None:
+                merge(row.figures.wait_histogram, histogram, int)
+                merge(row.figures.services, services, str)
+        return list(rows.values())
+
+
+class _Tail(_Segment):
+    def __init__(self, report: TicketReport) -> None:
+        super().__init__(report.query)
+        self.report = report
+
+    def _compute_count(self) -> int:
+        return len(self.report.tail())
+
+    def rows(self, offset: int, limit: int | None) -> list[TicketReportRow]:
+        return self.report.tail()[offset : None if limit is None else offset + limit]
+
+
 class TicketReport:
     """A tickets report, read one page at a time in a bounded number of queries.
 
-    Rows are ordered by period, branch code and line (guideline order).
-    Closed periods come from one aggregate query over the summaries (with
-    ``LIMIT``/``OFFSET``); the tail from the first period that touches an
-    unclosed day is merged in memory (it spans a few days at most).
+    Rows are ordered by period, branch code and line (guideline order). The
+    closed part is read in SQL pages from up to three segments: by day, the
+    daily summaries as they are; by week or month, the roll-up rows of the
+    periods wholly inside the range, and a part period at either end. The
+    tail from the first period that touches an unclosed day is merged in
+    memory (it spans a few days at most). Each segment counts its rows with
+    one query; none re-runs the whole report to count it.
     """
 
     def __init__(self, query: TicketReportQuery) -> None:
@@ -375,8 +568,36 @@ class TicketReport:
             else query.date_to + datetime.timedelta(days=1)
         )
         self._tail: list[TicketReportRow] | None = None
-        self._head_total: int | None = None
         self._names: tuple[dict[int, str], dict[int, Any], dict[int, str]] | None = None
+        self.segments = [*self._closed_segments(), _Tail(self)]
+
+    def _closed_segments(self) -> list[_Segment]:
+        query, one_day = self.query, datetime.timedelta(days=1)
+        first = query.date_from
+        last = min(query.date_to, self.split - one_day)
+        if last < first:
+            return []
+        if query.group == "day":
+            return [_Days(query, first, last)]
+        group = query.group
+        first_start, last_start = period_start(first, group), period_start(last, group)
+        if first_start == last_start:
+            if first == first_start and last == period_end(first_start, group):
+                return [_Periods(query, first_start, first_start)]
+            return [_PartPeriod(query, first, last)]
+        segments: list[_Segment] = []
+        whole_from = first_start
+        if first != first_start:
+            segments.append(_PartPeriod(query, first, period_end(first_start, group)))
+            whole_from = period_end(first_start, group) + one_day
+        whole_to = last_start
+        if last != period_end(last_start, group):
+            whole_to = period_start(last_start - one_day, group)
+        if whole_from <= whole_to:
+            segments.append(_Periods(query, whole_from, whole_to))
+        if last != period_end(last_start, group):
+            segments.append(_PartPeriod(query, last_start, last))
+        return segments
 
     # --- names ------------------------------------------------------------
 
@@ -391,76 +612,6 @@ class TicketReport:
                 {pk: code for pk, _position, code in lines},
             )
         return self._names
-
-    # --- closed periods (SQL) ---------------------------------------------
-
-    def _head(self) -> QuerySet[DailyTicketSummary, dict[str, Any]]:
-        last = min(self.query.date_to, self.split - datetime.timedelta(days=1))
-        return (
-            _summaries(self.query, day_from=self.query.date_from, day_to=last)
-            .annotate(period=_period_expression(self.query.group))
-            .values("period", "branch_id", "line_id")
-            .annotate(
-                **{f"sum_{name}": Sum(name) for name in SUMMED},
-                max_wait=Max("max_wait_seconds"),
-            )
-            .order_by("period", "branch__code", "line__position", "line__code")
-        )
-
-    def _head_count(self) -> int:
-        if self._head_total is None:
-            self._head_total = (
-                0 if self.split <= self.query.date_from else self._head().count()
-            )
-        return self._head_total
-
-    def _head_rows(self, offset: int, limit: int | None) -> list[TicketReportRow]:
-        if self.split <= self.query.date_from:
-            return []
-        head = self._head()
-        page = list(head[offset : offset + limit] if limit is not None else head)
-        if not page:
-            return []
-        rows: dict[Key, TicketReportRow] = {}
-        for item in page:
-            figures = TicketFigures(max_wait_seconds=item["max_wait"] or 0)
-            for name in SUMMED:
-                setattr(figures, name, item[f"sum_{name}"] or 0)
-            key = (item["period"], item["branch_id"], item["line_id"])
-            rows[key] = TicketReportRow(
-                period=item["period"],
-                branch_id=item["branch_id"],
-                line_id=item["line_id"],
-                figures=figures,
-                live=False,
-            )
-        # Histograms and services merge in Python: one more query, bounded
-        # by the page (its periods, branches and lines), not by the data.
-        # (Merging them in SQL with jsonb_each was measured slower.)
-        periods = [key[0] for key in rows]
-        last = min(
-            self.query.date_to,
-            self.split - datetime.timedelta(days=1),
-            period_end(max(periods), self.query.group),
-        )
-        detail = _summaries(
-            self.query, day_from=max(min(periods), self.query.date_from), day_to=last
-        ).filter(
-            branch_id__in={key[1] for key in rows},
-            line_id__in={key[2] for key in rows},
-        )
-        group = self.query.group
-        for day, branch_id, line_id, histogram, services in detail.values_list(
-            "day", "branch_id", "line_id", "wait_histogram", "services"
-        ):
-            row = rows.get((period_start(day, group), branch_id, line_id))
-            if row is None:
-                continue
-            waits = row.figures.wait_histogram
-            for minute, count in histogram.items():
-                waits[int(minute)] += count
-            row.figures.services.update(services)
-        return list(rows.values())
 
     # --- the tail: periods touching unclosed days ---------------------------
 
@@ -542,21 +693,23 @@ class TicketReport:
 
     def count(self) -> int:
         """Return how many rows the report has."""
-        return self._head_count() + len(self.tail())
+        return sum(segment.count() for segment in self.segments)
 
     def rows(
         self, *, offset: int = 0, limit: int | None = None
     ) -> list[TicketReportRow]:
         """Return the rows from ``offset`` (all of them when ``limit`` is None)."""
-        head_count = self._head_count()
         result: list[TicketReportRow] = []
-        if offset < head_count:
-            result = self._head_rows(offset, limit)
-        tail_offset = max(0, offset - head_count)
-        wanted = None if limit is None else limit - len(result)
-        if wanted is None or wanted > 0:
-            tail = self.tail()[tail_offset:]
-            result.extend(tail if wanted is None else tail[:wanted])
+        for segment in self.segments:
+            if limit is not None and len(result) >= limit:
+                break
+            size = segment.count()
+            if offset >= size:
+                offset -= size
+                continue
+            wanted = None if limit is None else limit - len(result)
+            result.extend(segment.rows(offset, wanted))
+            offset = 0
         return result
 
 
