@@ -164,8 +164,11 @@ def ticket_figures_compute(*, tickets: QuerySet[Ticket]) -> dict[Key, TicketFigu
     the first call, wherever that call was. ``served``, ``no_show``,
     ``expired``, service times and services count on the line that finally
     held the ticket; a service runs from the last call to the closing.
-    Times are whole seconds, rounded down. Six queries, whatever
-    the number of tickets: nothing is read ticket by ticket.
+    Times are whole seconds, rounded down. Three queries, whatever the
+    number of tickets: the lines' letters; one grouped query by day,
+    branch, letter, final line and whole minute of wait (every count, sum
+    and histogram bucket, and the tickets' id bounds); the services
+    performed. Nothing is read ticket by ticket.
     """
     line_of_letter = dict(ServiceLine.objects.values_list("letter", "pk"))
     moved = ~Q(letter=F("line__letter"))
@@ -185,7 +188,33 @@ def ticket_figures_compute(*, tickets: QuerySet[Ticket]) -> dict[Key, TicketFigu
         ),
         F("called_at"),
     )
-    waits = tickets.annotate(wait=Seconds(first_call, F("issued_at"))).order_by()
+    status = Ticket.Status
+    timed = Q(
+        status=status.COMPLETED, called_at__isnull=False, finished_at__isnull=False
+    )
+    grouped = list(
+        tickets.order_by()
+        .annotate(wait=Seconds(first_call, F("issued_at")))
+        .annotate(minute=F("wait") / 60)
+        .values("issued_on", "branch_id", "letter", "line_id", "minute")
+        .annotate(
+            issued=Count("pk"),
+            priority=Count("pk", filter=Q(priority=True)),
+            transferred=Count("pk", filter=moved),
+            waited=Count("wait"),
+            wait_seconds=Sum("wait"),
+            max_wait_seconds=Max("wait"),
+            served=Count("pk", filter=Q(status=status.COMPLETED)),
+            no_show=Count("pk", filter=Q(status=status.NO_SHOW)),
+            expired=Count("pk", filter=Q(status=status.EXPIRED)),
+            serviced=Count("pk", filter=timed),
+            service_seconds=Sum(
+                Seconds(F("finished_at"), F("called_at")), filter=timed
+            ),
+            low=Min(F("pk") + 0),
+            high=Max(F("pk") + 0),
+        )
+    )
     result: dict[Key, TicketFigures] = {}
 
     def at(key: Key) -> TicketFigures:
@@ -194,71 +223,47 @@ def ticket_figures_compute(*, tickets: QuerySet[Ticket]) -> dict[Key, TicketFigu
             figures = result[key] = TicketFigures()
         return figures
 
-    def origin(item: dict[str, Any]) -> TicketFigures:
-        line_id = line_of_letter.get(item["letter"])
-        return at((item["issued_on"], item["branch_id"], line_id or item["any_line"]))
-
-    for item in waits.values("issued_on", "branch_id", "letter").annotate(
-        any_line=Min("line_id"),
-        issued=Count("pk"),
-        priority=Count("pk", filter=Q(priority=True)),
-        transferred=Count("pk", filter=moved),
-        waited=Count("wait"),
-        wait_seconds=Sum("wait"),
-        max_wait_seconds=Max("wait"),
-    ):
-        figures = origin(item)
-        figures.issued += item["issued"]
-        figures.priority += item["priority"]
-        figures.transferred += item["transferred"]
-        figures.waited += item["waited"]
-        figures.wait_seconds += item["wait_seconds"] or 0
-        figures.max_wait_seconds = max(
-            figures.max_wait_seconds, item["max_wait_seconds"] or 0
+    # A letter no line has any more counts on the lowest of its tickets' lines.
+    any_line: dict[tuple[datetime.date, int, str], int] = {}
+    for item in grouped:
+        mark = (item["issued_on"], item["branch_id"], item["letter"])
+        any_line[mark] = min(any_line.get(mark, item["line_id"]), item["line_id"])
+    low, high = 1, 0
+    for item in grouped:
+        day, branch_id = item["issued_on"], item["branch_id"]
+        origin_line = (
+            line_of_letter.get(item["letter"])
+            or any_line[(day, branch_id, item["letter"])]
         )
-    for item in (
-        waits.filter(wait__isnull=False)
-        .annotate(minute=F("wait") / 60)
-        .values("issued_on", "branch_id", "letter", "minute")
-        .annotate(any_line=Min("line_id"), n=Count("pk"))
-    ):
-        origin(item).wait_histogram[int(item["minute"])] += item["n"]
-    status = Ticket.Status
-    timed = Q(
-        status=status.COMPLETED, called_at__isnull=False, finished_at__isnull=False
-    )
-    for item in (
-        tickets.order_by()
-        .values("issued_on", "branch_id", "line_id")
-        .annotate(
-            served=Count("pk", filter=Q(status=status.COMPLETED)),
-            no_show=Count("pk", filter=Q(status=status.NO_SHOW)),
-            expired=Count("pk", filter=Q(status=status.EXPIRED)),
-            serviced=Count("pk", filter=timed),
-            service_seconds=Sum(
-                Seconds(F("finished_at"), F("called_at")), filter=timed
-            ),
+        origin = at((day, branch_id, origin_line))
+        origin.issued += item["issued"]
+        origin.priority += item["priority"]
+        origin.transferred += item["transferred"]
+        origin.waited += item["waited"]
+        origin.wait_seconds += item["wait_seconds"] or 0
+        origin.max_wait_seconds = max(
+            origin.max_wait_seconds, item["max_wait_seconds"] or 0
         )
-    ):
-        figures = at((item["issued_on"], item["branch_id"], item["line_id"]))
-        figures.served += item["served"]
-        figures.no_show += item["no_show"]
-        figures.expired += item["expired"]
-        figures.serviced += item["serviced"]
-        figures.service_seconds += item["service_seconds"] or 0
+        if item["minute"] is not None:
+            origin.wait_histogram[int(item["minute"])] += item["waited"]
+        final = at((day, branch_id, item["line_id"]))
+        final.served += item["served"]
+        final.no_show += item["no_show"]
+        final.expired += item["expired"]
+        final.serviced += item["serviced"]
+        final.service_seconds += item["service_seconds"] or 0
+        low = item["low"] if low > high else min(low, item["low"])
+        high = max(high, item["high"])
     # The services performed: the bounds of the tickets' ids let the
     # database walk the link table's index for those tickets only, rather
     # than read all of it (its planner cannot see that from the join).
     # Tickets are stored as they are issued, so a day's ids are close
     # together. (Without tickets the bounds select nothing: the query still
     # runs, so the number of queries does not depend on the data.)
-    # (``pk + 0``: not the primary key's order, which the database would
-    # walk from one end looking for the day's first ticket.)
-    bounds = tickets.order_by().aggregate(low=Min(F("pk") + 0), high=Max(F("pk") + 0))
     performed = (
         Ticket.services.through.objects.filter(
-            ticket_id__gte=bounds["low"] or 1,
-            ticket_id__lte=bounds["high"] or 0,
+            ticket_id__gte=low,
+            ticket_id__lte=high,
             ticket__in=tickets.order_by().values("pk"),
         )
         .values(
