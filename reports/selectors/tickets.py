@@ -22,7 +22,6 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
-    Count,
     F,
     Func,
     IntegerField,
@@ -42,7 +41,7 @@ from reports.models import (
     PeriodTicketSummary,
     TicketSummaryFigures,
 )
-from sedi.models import Branch, ServiceLine
+from sedi.models import Branch, Service, ServiceLine
 from sportelli.models import Ticket, TicketEvent
 
 GROUPS = ("day", "week", "month")
@@ -213,12 +212,10 @@ def ticket_figures_compute(*, tickets: QuerySet[Ticket]) -> dict[Key, TicketFigu
         )
     )
     inner, params = per_ticket.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        # A fence: without it the planner folds the derived table back in.
+        inner += " OFFSET 0"
     completed = status.COMPLETED
-    names = [
-        "issued_on", "branch_id", "letter", "line_id", "minute", "issued",
-        "priority", "transferred", "waited", "wait_seconds", "max_wait_seconds",
-        "served", "no_show", "expired", "serviced", "service_seconds", "low", "high",
-    ]  # fmt: skip
     sql = f"""
         SELECT t.issued_on, t.branch_id, t.letter, t.line_id, t.wait / 60,
                COUNT(*),
@@ -240,10 +237,7 @@ def ticket_figures_compute(*, tickets: QuerySet[Ticket]) -> dict[Key, TicketFigu
             sql,
             [completed, status.NO_SHOW, status.EXPIRED, completed, completed, *params],
         )
-        grouped = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    for item in grouped:  # SQLite answers dates as text
-        if isinstance(item["issued_on"], str):
-            item["issued_on"] = datetime.date.fromisoformat(item["issued_on"])
+        grouped = cursor.fetchall()
     result: dict[Key, TicketFigures] = {}
 
     def at(key: Key) -> TicketFigures:
@@ -253,64 +247,71 @@ def ticket_figures_compute(*, tickets: QuerySet[Ticket]) -> dict[Key, TicketFigu
         return figures
 
     # A letter no line has any more counts on the lowest of its tickets' lines.
-    any_line: dict[tuple[datetime.date, int, str], int] = {}
-    for item in grouped:
-        mark = (item["issued_on"], item["branch_id"], item["letter"])
-        any_line[mark] = min(any_line.get(mark, item["line_id"]), item["line_id"])
+    any_line: dict[tuple[Any, int, str], int] = {}
+    for day, branch_id, letter, line_id, *_rest in grouped:
+        mark = (day, branch_id, letter)
+        any_line[mark] = min(any_line.get(mark, line_id), line_id)
     low, high = 1, 0
-    for item in grouped:
-        day, branch_id = item["issued_on"], item["branch_id"]
-        origin_line = (
-            line_of_letter.get(item["letter"])
-            or any_line[(day, branch_id, item["letter"])]
-        )
+    for (
+        day, branch_id, letter, line_id, minute, issued, priority, transferred,
+        waited, wait_seconds, max_wait, served, no_show, expired, serviced,
+        service_seconds, first_id, last_id,
+    ) in grouped:  # fmt: skip
+        if isinstance(day, str):  # SQLite answers dates as text
+            day = datetime.date.fromisoformat(day)
+        origin_line = line_of_letter.get(letter) or any_line[(day, branch_id, letter)]
         origin = at((day, branch_id, origin_line))
-        origin.issued += item["issued"]
-        origin.priority += item["priority"]
-        origin.transferred += item["transferred"]
-        origin.waited += item["waited"]
-        origin.wait_seconds += item["wait_seconds"] or 0
-        origin.max_wait_seconds = max(
-            origin.max_wait_seconds, item["max_wait_seconds"] or 0
-        )
-        if item["minute"] is not None:
-            origin.wait_histogram[int(item["minute"])] += item["waited"]
-        final = at((day, branch_id, item["line_id"]))
-        final.served += item["served"]
-        final.no_show += item["no_show"]
-        final.expired += item["expired"]
-        final.serviced += item["serviced"]
-        final.service_seconds += item["service_seconds"] or 0
-        low = item["low"] if low > high else min(low, item["low"])
-        high = max(high, item["high"])
+        origin.issued += issued
+        origin.priority += priority
+        origin.transferred += transferred
+        if waited:
+            origin.waited += waited
+            origin.wait_seconds += wait_seconds
+            origin.max_wait_seconds = max(origin.max_wait_seconds, max_wait)
+            origin.wait_histogram[int(minute)] += waited
+        final = at((day, branch_id, line_id))
+        final.served += served
+        final.no_show += no_show
+        final.expired += expired
+        final.serviced += serviced
+        final.service_seconds += service_seconds or 0
+        low = first_id if low > high else min(low, first_id)
+        high = max(high, last_id)
     # The services performed: the bounds of the tickets' ids let the
     # database walk the link table's index for those tickets only, rather
     # than read all of it (its planner cannot see that from the join).
     # Tickets are stored as they are issued, so a day's ids are close
     # together. (Without tickets the bounds select nothing: the query still
     # runs, so the number of queries does not depend on the data.)
-    performed = (
-        Ticket.services.through.objects.filter(
-            ticket_id__gte=low,
-            ticket_id__lte=high,
-            ticket__in=tickets.order_by().values("pk"),
-        )
-        .values(
-            "ticket__issued_on",
-            "ticket__branch_id",
-            "ticket__line_id",
-            code=F("service__code"),
-        )
-        .annotate(n=Count("pk"))
-        .order_by()
+    # (The tickets' day, branch and line come from the derived table: no
+    # second look-up of each ticket.)
+    link = Ticket.services.through
+    ticket_sql, ticket_params = (
+        tickets.order_by()
+        .values("id", "issued_on", "branch_id", "line_id")
+        .query.sql_with_params()
     )
-    for item in performed:
-        key = (
-            item["ticket__issued_on"],
-            item["ticket__branch_id"],
-            item["ticket__line_id"],
+    if connection.vendor == "postgresql":
+        ticket_sql += " OFFSET 0"
+    link_table = connection.ops.quote_name(link._meta.db_table)
+    service_table = connection.ops.quote_name(Service._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT t.issued_on, t.branch_id, t.line_id, s.code, COUNT(*)
+            FROM ({ticket_sql}) AS t
+            JOIN {link_table} AS l ON l.ticket_id = t.id
+            JOIN {service_table} AS s ON s.id = l.service_id
+            WHERE l.ticket_id >= %s AND l.ticket_id <= %s
+            GROUP BY t.issued_on, t.branch_id, t.line_id, s.code
+            """,
+            [*ticket_params, low, high],
         )
-        at(key).services[item["code"]] += item["n"]
+        performed = cursor.fetchall()
+    for day, branch_id, line_id, code, n in performed:
+        if isinstance(day, str):  # SQLite answers dates as text
+            day = datetime.date.fromisoformat(day)
+        at((day, branch_id, line_id)).services[code] += n
     return result
 
 
