@@ -13,7 +13,7 @@ import datetime
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -39,7 +39,6 @@ from reports.models import (
     DailyTicketSummary,
     DayClosure,
     PeriodTicketSummary,
-    TicketSummaryFigures,
 )
 from sedi.models import Branch, Service, ServiceLine
 from sportelli.models import Ticket, TicketEvent
@@ -93,20 +92,6 @@ class TicketFigures:
         self.wait_seconds += seconds
         self.max_wait_seconds = max(self.max_wait_seconds, seconds)
         self.wait_histogram[seconds // 60] += 1
-
-    @classmethod
-    def from_summary(cls, row: TicketSummaryFigures) -> TicketFigures:
-        """Return the figures stored in a summary row."""
-        figures = cls(
-            wait_histogram=Counter(
-                {int(k): int(v) for k, v in row.wait_histogram.items()}
-            ),
-            services=Counter({str(k): int(v) for k, v in row.services.items()}),
-            max_wait_seconds=row.max_wait_seconds,
-        )
-        for name in SUMMED:
-            setattr(figures, name, getattr(row, name))
-        return figures
 
     def p90_wait_minutes(self) -> int | None:
         """Return the 90th percentile wait (nearest rank, whole minutes)."""
@@ -416,16 +401,41 @@ class _Segment:
         raise NotImplementedError
 
 
-def _row(
-    period: datetime.date, item: TicketSummaryFigures, *, live: bool = False
-) -> TicketReportRow:
-    return TicketReportRow(
-        period=period,
-        branch_id=item.branch_id,
-        line_id=item.line_id,
-        figures=TicketFigures.from_summary(item),
-        live=live,
+# A summary row's columns as read (tuples: no model instance per row).
+FIGURE_COLUMNS = (
+    "branch_id",
+    "line_id",
+    *SUMMED,
+    "max_wait_seconds",
+    "wait_histogram",
+    "services",
+)
+
+
+def _figures_of(values: Sequence[Any]) -> TicketFigures:
+    """Return the figures of a summary row read as ``FIGURE_COLUMNS[2:]``."""
+    *sums, max_wait, histogram, services = values
+    figures = TicketFigures(
+        **dict(zip(SUMMED, sums, strict=True)),
+        max_wait_seconds=max_wait,
     )
+    _counts_add(figures.wait_histogram, histogram, int)
+    figures.services.update(services)
+    return figures
+
+
+def _rows_of(values: Iterable[tuple[Any, ...]]) -> list[TicketReportRow]:
+    """Return report rows from ``(period, *FIGURE_COLUMNS)`` tuples."""
+    return [
+        TicketReportRow(
+            period=period,
+            branch_id=branch_id,
+            line_id=line_id,
+            figures=_figures_of(rest),
+            live=False,
+        )
+        for period, branch_id, line_id, *rest in values
+    ]
 
 
 class _Days(_Segment):
@@ -441,9 +451,10 @@ class _Days(_Segment):
         return self.summaries.count()
 
     def rows(self, offset: int, limit: int | None) -> list[TicketReportRow]:
-        ordered = self.summaries.order_by("day", *ORDER)
-        page = ordered[offset : None if limit is None else offset + limit]
-        return [_row(item.day, item) for item in page]
+        ordered = self.summaries.order_by("day", *ORDER).values_list(
+            "day", *FIGURE_COLUMNS
+        )
+        return _rows_of(ordered[offset : None if limit is None else offset + limit])
 
 
 class _Periods(_Segment):
@@ -467,9 +478,10 @@ class _Periods(_Segment):
         return self.summaries.count()
 
     def rows(self, offset: int, limit: int | None) -> list[TicketReportRow]:
-        ordered = self.summaries.order_by("period", *ORDER)
-        page = ordered[offset : None if limit is None else offset + limit]
-        return [_row(item.period, item) for item in page]
+        ordered = self.summaries.order_by("period", *ORDER).values_list(
+            "period", *FIGURE_COLUMNS
+        )
+        return _rows_of(ordered[offset : None if limit is None else offset + limit])
 
 
 class _PartPeriod(_Segment):
@@ -677,18 +689,12 @@ class TicketReport:
         closed_from = max(self.split, self.query.date_from)
         closed_to = self.live_from - datetime.timedelta(days=1)
         if closed_from <= closed_to:
-            for summary in _summaries(
-                self.query, day_from=closed_from, day_to=closed_to
+            closed = _summaries(self.query, day_from=closed_from, day_to=closed_to)
+            for day, branch_id, line_id, *rest in closed.values_list(
+                "day", *FIGURE_COLUMNS
             ):
-                add(
-                    (
-                        period_start(summary.day, group),
-                        summary.branch_id,
-                        summary.line_id,
-                    ),
-                    TicketFigures.from_summary(summary),
-                    live=False,
-                )
+                key = (period_start(day, group), branch_id, line_id)
+                add(key, _figures_of(rest), live=False)
         for (day, branch_id, line_id), figures in self._live_figures().items():
             if self.query.line is not None and line_id != self.query.line.pk:
                 continue
