@@ -300,6 +300,31 @@ def ticket_figures_compute(*, tickets: QuerySet[Ticket]) -> dict[Key, TicketFigu
     return result
 
 
+def ticket_keys(*, tickets: QuerySet[Ticket]) -> set[Key]:
+    """Return the keys ``ticket_figures_compute`` would return for ``tickets``.
+
+    Two light queries (the lines' letters, the distinct day, branch,
+    letter and line of the tickets): enough to count a report's rows
+    without computing their figures.
+    """
+    line_of_letter = dict(ServiceLine.objects.values_list("letter", "pk"))
+    groups = list(
+        tickets.order_by()
+        .values_list("issued_on", "branch_id", "letter", "line_id")
+        .distinct()
+    )
+    any_line: dict[tuple[Any, int, str], int] = {}
+    for day, branch_id, letter, line_id in groups:
+        mark = (day, branch_id, letter)
+        any_line[mark] = min(any_line.get(mark, line_id), line_id)
+    keys: set[Key] = set()
+    for day, branch_id, letter, line_id in groups:
+        origin = line_of_letter.get(letter) or any_line[(day, branch_id, letter)]
+        keys.add((day, branch_id, origin))
+        keys.add((day, branch_id, line_id))
+    return keys
+
+
 def period_start(day: datetime.date, group: str) -> datetime.date:
     """Return the first day of ``day``'s period (ISO week from Monday)."""
     if group == "week":
@@ -579,7 +604,7 @@ class _Tail(_Segment):
         self.report = report
 
     def _compute_count(self) -> int:
-        return len(self.report.tail())
+        return self.report.tail_count()
 
     def rows(self, offset: int, limit: int | None) -> list[TicketReportRow]:
         return self.report.tail()[offset : None if limit is None else offset + limit]
@@ -686,15 +711,11 @@ class TicketReport:
             row.figures.add(figures)
             row.live = row.live or live
 
-        closed_from = max(self.split, self.query.date_from)
-        closed_to = self.live_from - datetime.timedelta(days=1)
-        if closed_from <= closed_to:
-            closed = _summaries(self.query, day_from=closed_from, day_to=closed_to)
-            for day, branch_id, line_id, *rest in closed.values_list(
-                "day", *FIGURE_COLUMNS
-            ):
-                key = (period_start(day, group), branch_id, line_id)
-                add(key, _figures_of(rest), live=False)
+        for day, branch_id, line_id, *rest in self._closed_tail().values_list(
+            "day", *FIGURE_COLUMNS
+        ):
+            key = (period_start(day, group), branch_id, line_id)
+            add(key, _figures_of(rest), live=False)
         for (day, branch_id, line_id), figures in self._live_figures().items():
             if self.query.line is not None and line_id != self.query.line.pk:
                 continue
@@ -705,19 +726,14 @@ class TicketReport:
         )
         return self._tail
 
-    def _live_figures(self) -> dict[Key, TicketFigures]:
-        """Return the unclosed days' figures, cached for a few seconds."""
+    def _live_scope(self) -> tuple[str, QuerySet[Ticket]]:
+        """Return the cache key and the tickets of the unclosed days."""
         assert self.live_from is not None
         live_to = min(self.query.date_to, self.query.today)
         line = self.query.line
         branch_ids = sorted(self.names()[0])
-        seconds = settings.REPORTS_LIVE_CACHE_SECONDS
         scope = f"{branch_ids}|{line.pk if line else ''}|{self.live_from}|{live_to}"
         key = "reports:live:" + hashlib.sha256(scope.encode()).hexdigest()
-        if seconds:
-            cached = cache.get(key)
-            if cached is not None:
-                return cast(dict[Key, TicketFigures], cached)
         tickets = Ticket.objects.filter(
             issued_on__gte=self.live_from,
             issued_on__lte=live_to,
@@ -725,10 +741,57 @@ class TicketReport:
         )
         if line is not None:
             tickets = tickets.filter(Q(line=line) | Q(letter=line.letter))
+        return key, tickets
+
+    def _live_cached(self) -> dict[Key, TicketFigures] | None:
+        if not settings.REPORTS_LIVE_CACHE_SECONDS:
+            return None
+        key, _tickets = self._live_scope()
+        return cast(dict[Key, TicketFigures] | None, cache.get(key))
+
+    def _live_figures(self) -> dict[Key, TicketFigures]:
+        """Return the unclosed days' figures, cached for a few seconds."""
+        cached = self._live_cached()
+        if cached is not None:
+            return cached
+        key, tickets = self._live_scope()
         figures = ticket_figures_compute(tickets=tickets)
-        if seconds:
-            cache.set(key, figures, seconds)
+        if settings.REPORTS_LIVE_CACHE_SECONDS:
+            cache.set(key, figures, settings.REPORTS_LIVE_CACHE_SECONDS)
         return figures
+
+    def tail_count(self) -> int:
+        """Return how many rows the tail has, without its figures if need be.
+
+        A page before the tail (every page but the last ones) then never
+        groups today's tickets: their keys are enough to count.
+        """
+        if self._tail is not None:
+            return len(self._tail)
+        if self.live_from is None:
+            return 0
+        group, line = self.query.group, self.query.line
+        keys = {
+            (period_start(day, group), branch_id, line_id)
+            for day, branch_id, line_id in self._closed_tail().values_list(
+                "day", "branch_id", "line_id"
+            )
+        }
+        live = self._live_cached()
+        live_keys = set(live) if live is not None else None
+        if live_keys is None:
+            live_keys = ticket_keys(tickets=self._live_scope()[1])
+        for day, branch_id, line_id in live_keys:
+            if line is None or line_id == line.pk:
+                keys.add((period_start(day, group), branch_id, line_id))
+        return len(keys)
+
+    def _closed_tail(self) -> QuerySet[DailyTicketSummary]:
+        """Return the tail's closed days' summary rows (none if there are none)."""
+        assert self.live_from is not None
+        closed_from = max(self.split, self.query.date_from)
+        closed_to = self.live_from - datetime.timedelta(days=1)
+        return _summaries(self.query, day_from=closed_from, day_to=closed_to)
 
     # --- pages --------------------------------------------------------------
 
