@@ -749,6 +749,19 @@ class TicketReport:
         key, _tickets = self._live_scope()
         return cast(dict[Key, TicketFigures] | None, cache.get(key))
 
+    def _live_keys(self) -> set[Key]:
+        """Return the unclosed days' row keys, cached like their figures."""
+        key, tickets = self._live_scope()
+        seconds = settings.REPORTS_LIVE_CACHE_SECONDS
+        if seconds:
+            cached = cache.get(key + ":keys")
+            if cached is not None:
+                return cast(set[Key], cached)
+        keys = ticket_keys(tickets=tickets)
+        if seconds:
+            cache.set(key + ":keys", keys, seconds)
+        return keys
+
     def _live_figures(self) -> dict[Key, TicketFigures]:
         """Return the unclosed days' figures, cached for a few seconds."""
         cached = self._live_cached()
@@ -778,9 +791,7 @@ class TicketReport:
             )
         }
         live = self._live_cached()
-        live_keys = set(live) if live is not None else None
-        if live_keys is None:
-            live_keys = ticket_keys(tickets=self._live_scope()[1])
+        live_keys = set(live) if live is not None else self._live_keys()
         for day, branch_id, line_id in live_keys:
             if line is None or line_id == line.pk:
                 keys.add((period_start(day, group), branch_id, line_id))

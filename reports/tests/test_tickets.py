@@ -411,3 +411,22 @@ def test_live_rows_are_counted_from_their_keys_alone(
     whole = _rows(_get(api_client, regional, **MARCH, **params))
 
     assert body["count"] == len(whole) > 0
+
+
+def test_a_page_before_today_reads_no_ticket_once_cached(
+    api_client, dataset, regional, after, settings
+):
+    """Today's row keys are cached like its figures: counting reads no ticket."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REPORTS_LIVE_CACHE_SECONDS = 30
+    days_close(date_from=FRIDAY, date_to=MONDAY)  # Tuesday stays live
+    api_client.force_login(regional)
+    first = _queries(api_client, regional, page_size=1, **MARCH)
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.get(URL, {"page_size": 1, **MARCH})
+
+    assert response.json()["count"] == 4
+    assert not any('"sportelli_ticket"' in q["sql"] for q in queries)
+    assert len(queries) < first
