@@ -29,6 +29,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, its own folder comes first on the path, where
+# ``bench/requests.py`` would hide the ``requests`` package: the project's
+# root takes its place.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontoffice.settings")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret")
@@ -212,6 +216,7 @@ def _measure(*, days: int, runs: int) -> None:
         "year by month": {**year, "group": "month"},
         "year by month, one branch": {**year, "group": "month", "branch": "bench-01"},
     }
+    print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(
         "| request | rows | cold median ms | cold queries "
         "| warm median ms | warm min–max ms | warm queries |"
@@ -242,6 +247,7 @@ def _measure(*, days: int, runs: int) -> None:
             f"| {statistics.median(warm[0]):.0f} "
             f"| {min(warm[0]):.0f}–{max(warm[0]):.0f} | {warm[1]} |"
         )
+    print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 def main() -> None:

@@ -30,10 +30,9 @@ class DayClosure(models.Model):
         return self.day.isoformat()
 
 
-class DailyTicketSummary(models.Model):
-    """The counters' figures of one branch, line and day (see the module)."""
+class TicketSummaryFigures(models.Model):
+    """The figures a summary row keeps, whatever period it covers."""
 
-    day = models.DateField(_("giorno"))
     branch = models.ForeignKey(
         "sedi.Branch",
         on_delete=models.CASCADE,
@@ -63,6 +62,15 @@ class DailyTicketSummary(models.Model):
     services = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        abstract = True
+
+
+class DailyTicketSummary(TicketSummaryFigures):
+    """The counters' figures of one branch, line and day (see the module)."""
+
+    day = models.DateField(_("giorno"))
+
+    class Meta:
         verbose_name = _("riepilogo giornaliero dei biglietti")
         verbose_name_plural = _("riepiloghi giornalieri dei biglietti")
         constraints = [
@@ -76,3 +84,39 @@ class DailyTicketSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.branch_id}/{self.line_id}"
+
+
+class PeriodTicketSummary(TicketSummaryFigures):
+    """The sum of one ISO week's or calendar month's daily rows of a branch and line.
+
+    Kept by ``close_day`` in the same transaction as the daily rows, so it
+    always equals the sum of the period's daily rows (closed days only); a
+    report reads it for the periods wholly inside its range instead of
+    merging up to 31 daily rows and their histograms.
+    """
+
+    class Group(models.TextChoices):
+        WEEK = "week", _("settimana")
+        MONTH = "month", _("mese")
+
+    group = models.CharField(_("periodo"), max_length=5, choices=Group.choices)
+    period = models.DateField(_("primo giorno"))
+
+    class Meta:
+        verbose_name = _("riepilogo periodico dei biglietti")
+        verbose_name_plural = _("riepiloghi periodici dei biglietti")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "period", "branch", "line"],
+                name="ticket_summary_period_branch_line",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["group", "period", "branch"],
+                name="ticket_summary_group_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.period} {self.branch_id}/{self.line_id}"

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from frontoffice.common.exceptions import ApplicationError
-from reports.models import DailyTicketSummary, DayClosure
-from reports.selectors import closed_through, ticket_figures_compute
+from reports.models import DailyTicketSummary, DayClosure, PeriodTicketSummary
+from reports.selectors import (
+    SUMMED,
+    closed_through,
+    period_end,
+    period_start,
+    ticket_figures_compute,
+)
 from sedi import calendar
 from sportelli.models import Ticket
 
@@ -24,6 +31,9 @@ RECLOSE_DAYS = 7
 @transaction.atomic
 def day_close(*, day: datetime.date, now: datetime.datetime | None = None) -> int:
     """Summarise ``day``'s tickets into its summary rows; return the row count.
+
+    Its week's and month's roll-up rows are rewritten in the same
+    transaction (``period_summaries_refresh``).
 
     The rows of an earlier run are replaced, so a re-run gives the same rows
     and picks up corrections. Only a day that is over can be closed (409
@@ -62,10 +72,65 @@ def day_close(*, day: datetime.date, now: datetime.datetime | None = None) -> in
         )
         for (key_day, branch_id, line_id), f in sorted(figures.items())
     )
+    period_summaries_refresh(day=day)
     closure.closed_at = now
     closure.tickets = tickets.count()
     closure.save(update_fields=["closed_at", "tickets"])
     return len(figures)
+
+
+def _counts_add(total: dict[int | str, int], counts: dict[str, int], cast: Any) -> None:
+    for key, n in counts.items():
+        key = cast(key)
+        total[key] = total.get(key, 0) + n
+
+
+def period_summaries_refresh(*, day: datetime.date) -> int:
+    """Rewrite the roll-up rows of ``day``'s ISO week and calendar month.
+
+    Each becomes the exact sum of the period's daily rows: counts and times
+    added, the longest wait the longest of the days, the wait histograms and
+    services added key by key (so a week's or a month's 90th percentile is
+    the one of its tickets). Called by ``day_close`` in the day's
+    transaction: the roll-ups never lag the daily rows. Returns the rows
+    written.
+    """
+    written = 0
+    for group in PeriodTicketSummary.Group.values:
+        start = period_start(day, group)
+        daily = DailyTicketSummary.objects.filter(
+            day__gte=start, day__lte=period_end(start, group)
+        ).order_by()
+        rows: dict[tuple[int, int], PeriodTicketSummary] = {}
+        for item in daily.values("branch_id", "line_id").annotate(
+            **{f"sum_{name}": Sum(name) for name in SUMMED},
+            max_wait=Max("max_wait_seconds"),
+        ):
+            row = PeriodTicketSummary(
+                group=group,
+                period=start,
+                branch_id=item["branch_id"],
+                line_id=item["line_id"],
+                max_wait_seconds=item["max_wait"] or 0,
+                **{name: item[f"sum_{name}"] or 0 for name in SUMMED},
+            )
+            row.wait_histogram, row.services = {}, {}
+            rows[(item["branch_id"], item["line_id"])] = row
+        for branch_id, line_id, histogram, services in daily.values_list(
+            "branch_id", "line_id", "wait_histogram", "services"
+        ):
+            row = rows[(branch_id, line_id)]
+            _counts_add(row.wait_histogram, histogram, int)
+            _counts_add(row.services, services, str)
+        for row in rows.values():
+            row.wait_histogram = {
+                str(minute): n for minute, n in sorted(row.wait_histogram.items())
+            }
+            row.services = dict(sorted(row.services.items()))
+        PeriodTicketSummary.objects.filter(group=group, period=start).delete()
+        PeriodTicketSummary.objects.bulk_create(rows[key] for key in sorted(rows))
+        written += len(rows)
+    return written
 
 
 def days_close(

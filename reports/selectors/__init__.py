@@ -8,6 +8,7 @@ from reports.selectors.activity import (
 )
 from reports.selectors.tickets import (
     GROUPS,
+    SUMMED,
     TicketFigures,
     TicketReport,
     TicketReportQuery,
@@ -21,6 +22,7 @@ from reports.selectors.tickets import (
 
 __all__ = [
     "GROUPS",
+    "SUMMED",
     "ActivityReportQuery",
     "TicketFigures",
     "TicketReport",

@@ -13,21 +13,19 @@ import datetime
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Case,
-    Count,
-    DateField,
     F,
     Func,
     IntegerField,
     Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -35,10 +33,14 @@ from django.db.models import (
     Sum,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
+from django.db.models.functions import Coalesce
 
-from reports.models import DailyTicketSummary, DayClosure
-from sedi.models import Branch, ServiceLine
+from reports.models import (
+    DailyTicketSummary,
+    DayClosure,
+    PeriodTicketSummary,
+)
+from sedi.models import Branch, Service, ServiceLine
 from sportelli.models import Ticket, TicketEvent
 
 GROUPS = ("day", "week", "month")
@@ -90,20 +92,6 @@ class TicketFigures:
         self.wait_seconds += seconds
         self.max_wait_seconds = max(self.max_wait_seconds, seconds)
         self.wait_histogram[seconds // 60] += 1
-
-    @classmethod
-    def from_summary(cls, row: DailyTicketSummary) -> TicketFigures:
-        """Return the figures stored in a summary row."""
-        figures = cls(
-            wait_histogram=Counter(
-                {int(k): int(v) for k, v in row.wait_histogram.items()}
-            ),
-            services=Counter({str(k): int(v) for k, v in row.services.items()}),
-            max_wait_seconds=row.max_wait_seconds,
-        )
-        for name in SUMMED:
-            setattr(figures, name, getattr(row, name))
-        return figures
 
     def p90_wait_minutes(self) -> int | None:
         """Return the 90th percentile wait (nearest rank, whole minutes)."""
@@ -160,8 +148,11 @@ def ticket_figures_compute(*, tickets: QuerySet[Ticket]) -> dict[Key, TicketFigu
     the first call, wherever that call was. ``served``, ``no_show``,
     ``expired``, service times and services count on the line that finally
     held the ticket; a service runs from the last call to the closing.
-    Times are whole seconds, rounded down. Six queries, whatever
-    the number of tickets: nothing is read ticket by ticket.
+    Times are whole seconds, rounded down. Three queries, whatever the
+    number of tickets: the lines' letters; one grouped query by day,
+    branch, letter, final line and whole minute of wait (every count, sum
+    and histogram bucket, and the tickets' id bounds); the services
+    performed. Nothing is read ticket by ticket.
     """
     line_of_letter = dict(ServiceLine.objects.values_list("letter", "pk"))
     moved = ~Q(letter=F("line__letter"))
@@ -181,7 +172,57 @@ def ticket_figures_compute(*, tickets: QuerySet[Ticket]) -> dict[Key, TicketFigu
         ),
         F("called_at"),
     )
-    waits = tickets.annotate(wait=Seconds(first_call, F("issued_at"))).order_by()
+    status = Ticket.Status
+    # Each ticket's wait and service are computed once, in a derived
+    # table, then grouped: the database would otherwise evaluate the
+    # expressions again for every aggregate that uses them.
+    per_ticket = (
+        tickets.order_by()
+        .annotate(
+            wait=Seconds(first_call, F("issued_at")),
+            service=Seconds(F("finished_at"), F("called_at")),
+            moved=Case(When(moved, then=1), default=0, output_field=IntegerField()),
+        )
+        .values(
+            "id",
+            "issued_on",
+            "branch_id",
+            "letter",
+            "line_id",
+            "status",
+            "priority",
+            "wait",
+            "service",
+            "moved",
+        )
+    )
+    inner, params = per_ticket.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        # A fence: without it the planner folds the derived table back in.
+        inner += " OFFSET 0"
+    completed = status.COMPLETED
+    sql = f"""
+        SELECT t.issued_on, t.branch_id, t.letter, t.line_id, t.wait / 60,
+               COUNT(*),
+               SUM(CASE WHEN t.priority THEN 1 ELSE 0 END),
+               SUM(t.moved),
+               COUNT(t.wait), SUM(t.wait), MAX(t.wait),
+               SUM(CASE WHEN t.status = %s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN t.status = %s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN t.status = %s THEN 1 ELSE 0 END),
+               SUM(CASE WHEN t.status = %s AND t.service IS NOT NULL
+                        THEN 1 ELSE 0 END),
+               SUM(CASE WHEN t.status = %s THEN t.service END),
+               MIN(t.id), MAX(t.id)
+        FROM ({inner}) AS t
+        GROUP BY t.issued_on, t.branch_id, t.letter, t.line_id, t.wait / 60
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [completed, status.NO_SHOW, status.EXPIRED, completed, completed, *params],
+        )
+        grouped = cursor.fetchall()
     result: dict[Key, TicketFigures] = {}
 
     def at(key: Key) -> TicketFigures:
@@ -190,90 +231,103 @@ def ticket_figures_compute(*, tickets: QuerySet[Ticket]) -> dict[Key, TicketFigu
             figures = result[key] = TicketFigures()
         return figures
 
-    def origin(item: dict[str, Any]) -> TicketFigures:
-        line_id = line_of_letter.get(item["letter"])
-        return at((item["issued_on"], item["branch_id"], line_id or item["any_line"]))
-
-    for item in waits.values("issued_on", "branch_id", "letter").annotate(
-        any_line=Min("line_id"),
-        issued=Count("pk"),
-        priority=Count("pk", filter=Q(priority=True)),
-        transferred=Count("pk", filter=moved),
-        waited=Count("wait"),
-        wait_seconds=Sum("wait"),
-        max_wait_seconds=Max("wait"),
-    ):
-        figures = origin(item)
-        figures.issued += item["issued"]
-        figures.priority += item["priority"]
-        figures.transferred += item["transferred"]
-        figures.waited += item["waited"]
-        figures.wait_seconds += item["wait_seconds"] or 0
-        figures.max_wait_seconds = max(
-            figures.max_wait_seconds, item["max_wait_seconds"] or 0
-        )
-    for item in (
-        waits.filter(wait__isnull=False)
-        .annotate(minute=F("wait") / 60)
-        .values("issued_on", "branch_id", "letter", "minute")
-        .annotate(any_line=Min("line_id"), n=Count("pk"))
-    ):
-        origin(item).wait_histogram[int(item["minute"])] += item["n"]
-    status = Ticket.Status
-    timed = Q(
-        status=status.COMPLETED, called_at__isnull=False, finished_at__isnull=False
-    )
-    for item in (
-        tickets.order_by()
-        .values("issued_on", "branch_id", "line_id")
-        .annotate(
-            served=Count("pk", filter=Q(status=status.COMPLETED)),
-            no_show=Count("pk", filter=Q(status=status.NO_SHOW)),
-            expired=Count("pk", filter=Q(status=status.EXPIRED)),
-            serviced=Count("pk", filter=timed),
-            service_seconds=Sum(
-                Seconds(F("finished_at"), F("called_at")), filter=timed
-            ),
-        )
-    ):
-        figures = at((item["issued_on"], item["branch_id"], item["line_id"]))
-        figures.served += item["served"]
-        figures.no_show += item["no_show"]
-        figures.expired += item["expired"]
-        figures.serviced += item["serviced"]
-        figures.service_seconds += item["service_seconds"] or 0
+    # A letter no line has any more counts on the lowest of its tickets' lines.
+    any_line: dict[tuple[Any, int, str], int] = {}
+    for day, branch_id, letter, line_id, *_rest in grouped:
+        mark = (day, branch_id, letter)
+        any_line[mark] = min(any_line.get(mark, line_id), line_id)
+    low, high = 1, 0
+    for (
+        day, branch_id, letter, line_id, minute, issued, priority, transferred,
+        waited, wait_seconds, max_wait, served, no_show, expired, serviced,
+        service_seconds, first_id, last_id,
+    ) in grouped:  # fmt: skip
+        if isinstance(day, str):  # SQLite answers dates as text
+            day = datetime.date.fromisoformat(day)
+        origin_line = line_of_letter.get(letter) or any_line[(day, branch_id, letter)]
+        origin = at((day, branch_id, origin_line))
+        origin.issued += issued
+        origin.priority += priority
+        origin.transferred += transferred
+        if waited:
+            origin.waited += waited
+            origin.wait_seconds += wait_seconds
+            origin.max_wait_seconds = max(origin.max_wait_seconds, max_wait)
+            origin.wait_histogram[int(minute)] += waited
+        final = at((day, branch_id, line_id))
+        final.served += served
+        final.no_show += no_show
+        final.expired += expired
+        final.serviced += serviced
+        final.service_seconds += service_seconds or 0
+        low = first_id if low > high else min(low, first_id)
+        high = max(high, last_id)
     # The services performed: the bounds of the tickets' ids let the
     # database walk the link table's index for those tickets only, rather
     # than read all of it (its planner cannot see that from the join).
     # Tickets are stored as they are issued, so a day's ids are close
     # together. (Without tickets the bounds select nothing: the query still
     # runs, so the number of queries does not depend on the data.)
-    # (``pk + 0``: not the primary key's order, which the database would
-    # walk from one end looking for the day's first ticket.)
-    bounds = tickets.order_by().aggregate(low=Min(F("pk") + 0), high=Max(F("pk") + 0))
-    performed = (
-        Ticket.services.through.objects.filter(
-            ticket_id__gte=bounds["low"] or 1,
-            ticket_id__lte=bounds["high"] or 0,
-            ticket__in=tickets.order_by().values("pk"),
-        )
-        .values(
-            "ticket__issued_on",
-            "ticket__branch_id",
-            "ticket__line_id",
-            code=F("service__code"),
-        )
-        .annotate(n=Count("pk"))
-        .order_by()
+    # (The tickets' day, branch and line come from the derived table: no
+    # second look-up of each ticket. Grouped by the service's id, its code
+    # joined after: no sorting of text per ticket.)
+    link = Ticket.services.through
+    ticket_sql, ticket_params = (
+        tickets.order_by()
+        .values("id", "issued_on", "branch_id", "line_id")
+        .query.sql_with_params()
     )
-    for item in performed:
-        key = (
-            item["ticket__issued_on"],
-            item["ticket__branch_id"],
-            item["ticket__line_id"],
+    if connection.vendor == "postgresql":
+        ticket_sql += " OFFSET 0"
+    link_table = connection.ops.quote_name(link._meta.db_table)
+    service_table = connection.ops.quote_name(Service._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT g.issued_on, g.branch_id, g.line_id, s.code, g.n
+            FROM (
+                SELECT t.issued_on, t.branch_id, t.line_id, l.service_id,
+                       COUNT(*) AS n
+                FROM ({ticket_sql}) AS t
+                JOIN {link_table} AS l ON l.ticket_id = t.id
+                WHERE l.ticket_id >= %s AND l.ticket_id <= %s
+                GROUP BY t.issued_on, t.branch_id, t.line_id, l.service_id
+            ) AS g
+            JOIN {service_table} AS s ON s.id = g.service_id
+            """,
+            [*ticket_params, low, high],
         )
-        at(key).services[item["code"]] += item["n"]
+        performed = cursor.fetchall()
+    for day, branch_id, line_id, code, n in performed:
+        if isinstance(day, str):  # SQLite answers dates as text
+            day = datetime.date.fromisoformat(day)
+        at((day, branch_id, line_id)).services[code] += n
     return result
+
+
+def ticket_keys(*, tickets: QuerySet[Ticket]) -> set[Key]:
+    """Return the keys ``ticket_figures_compute`` would return for ``tickets``.
+
+    Two light queries (the lines' letters, the distinct day, branch,
+    letter and line of the tickets): enough to count a report's rows
+    without computing their figures.
+    """
+    line_of_letter = dict(ServiceLine.objects.values_list("letter", "pk"))
+    groups = list(
+        tickets.order_by()
+        .values_list("issued_on", "branch_id", "letter", "line_id")
+        .distinct()
+    )
+    any_line: dict[tuple[Any, int, str], int] = {}
+    for day, branch_id, letter, line_id in groups:
+        mark = (day, branch_id, letter)
+        any_line[mark] = min(any_line.get(mark, line_id), line_id)
+    keys: set[Key] = set()
+    for day, branch_id, letter, line_id in groups:
+        origin = line_of_letter.get(letter) or any_line[(day, branch_id, letter)]
+        keys.add((day, branch_id, origin))
+        keys.add((day, branch_id, line_id))
+    return keys
 
 
 def period_start(day: datetime.date, group: str) -> datetime.date:
@@ -334,27 +388,243 @@ def _summaries(
     return rows
 
 
-def _period_expression(group: str) -> Any:
-    if group == "week":
-        return TruncWeek("day", output_field=DateField())
-    if group == "month":
-        return TruncMonth("day", output_field=DateField())
-    return F("day")
-
-
 def _sort_key(
     row: TicketReportRow, branch_codes: dict[int, str], positions: dict[int, Any]
 ) -> tuple[Any, ...]:
     return (row.period, branch_codes[row.branch_id], positions[row.line_id])
 
 
+ORDER = ("branch__code", "line__position", "line__code")
+
+
+def _counts_add(total: Counter[Any], counts: dict[str, int], cast: Any) -> None:
+    for key, n in counts.items():
+        total[cast(key)] += n
+
+
+def _counts_subtract(total: Counter[Any], counts: dict[str, int], cast: Any) -> None:
+    for key, n in counts.items():
+        key = cast(key)
+        left = total[key] - n
+        if left > 0:
+            total[key] = left
+        else:
+            del total[key]
+
+
+class _Segment:
+    """Report rows of closed days, in report order, one page at a time in SQL."""
+
+    def __init__(self, query: TicketReportQuery) -> None:
+        self.query = query
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self._compute_count()
+        return self._count
+
+    def _compute_count(self) -> int:
+        raise NotImplementedError
+
+    def rows(self, offset: int, limit: int | None) -> list[TicketReportRow]:
+        raise NotImplementedError
+
+
+# A summary row's columns as read (tuples: no model instance per row).
+FIGURE_COLUMNS = (
+    "branch_id",
+    "line_id",
+    *SUMMED,
+    "max_wait_seconds",
+    "wait_histogram",
+    "services",
+)
+
+
+def _figures_of(values: Sequence[Any]) -> TicketFigures:
+    """Return the figures of a summary row read as ``FIGURE_COLUMNS[2:]``."""
+    *sums, max_wait, histogram, services = values
+    figures = TicketFigures(
+        **dict(zip(SUMMED, sums, strict=True)),
+        max_wait_seconds=max_wait,
+    )
+    _counts_add(figures.wait_histogram, histogram, int)
+    figures.services.update(services)
+    return figures
+
+
+def _rows_of(values: Iterable[tuple[Any, ...]]) -> list[TicketReportRow]:
+    """Return report rows from ``(period, *FIGURE_COLUMNS)`` tuples."""
+    return [
+        TicketReportRow(
+            period=period,
+            branch_id=branch_id,
+            line_id=line_id,
+            figures=_figures_of(rest),
+            live=False,
+        )
+        for period, branch_id, line_id, *rest in values
+    ]
+
+
+class _Days(_Segment):
+    """By day: each daily summary row is a report row, read as it is."""
+
+    def __init__(
+        self, query: TicketReportQuery, day_from: datetime.date, day_to: datetime.date
+    ) -> None:
+        super().__init__(query)
+        self.summaries = _summaries(query, day_from=day_from, day_to=day_to)
+
+    def _compute_count(self) -> int:
+        return self.summaries.count()
+
+    def rows(self, offset: int, limit: int | None) -> list[TicketReportRow]:
+        ordered = self.summaries.order_by("day", *ORDER).values_list(
+            "day", *FIGURE_COLUMNS
+        )
+        return _rows_of(ordered[offset : None if limit is None else offset + limit])
+
+
+class _Periods(_Segment):
+    """Whole weeks or months: their roll-up rows, read as they are."""
+
+    def __init__(
+        self, query: TicketReportQuery, first: datetime.date, last: datetime.date
+    ) -> None:
+        super().__init__(query)
+        rows = PeriodTicketSummary.objects.filter(
+            group=query.group,
+            period__gte=first,
+            period__lte=last,
+            branch__in=query.branches,
+        )
+        if query.line is not None:
+            rows = rows.filter(line=query.line)
+        self.summaries = rows
+
+    def _compute_count(self) -> int:
+        return self.summaries.count()
+
+    def rows(self, offset: int, limit: int | None) -> list[TicketReportRow]:
+        ordered = self.summaries.order_by("period", *ORDER).values_list(
+            "period", *FIGURE_COLUMNS
+        )
+        return _rows_of(ordered[offset : None if limit is None else offset + limit])
+
+
+class _PartPeriod(_Segment):
+    """Part of one week or month (the range starts or ends inside it).
+
+    Counts, times and the longest wait are summed in SQL over the part's
+    daily rows. Histograms and services are added from those daily rows,
+    or, when the part is the larger share of the period, taken from the
+    period's roll-up row less the daily rows of the days left out: both
+    exact (counts add and subtract), the second reads fewer rows.
+    """
+
+    def __init__(
+        self, query: TicketReportQuery, day_from: datetime.date, day_to: datetime.date
+    ) -> None:
+        super().__init__(query)
+        self.start = period_start(day_from, query.group)
+        self.end = period_end(self.start, query.group)
+        assert self.start <= day_from <= day_to <= self.end
+        self.day_from, self.day_to = day_from, day_to
+        self.summaries = _summaries(query, day_from=day_from, day_to=day_to)
+
+    def _grouped(self) -> Any:
+        return self.summaries.values("branch_id", "line_id").order_by()
+
+    def _compute_count(self) -> int:
+        return self._grouped().distinct().count()
+
+    def rows(self, offset: int, limit: int | None) -> list[TicketReportRow]:
+        grouped = (
+            self._grouped()
+            .annotate(
+                **{f"sum_{name}": Sum(name) for name in SUMMED},
+                max_wait=Max("max_wait_seconds"),
+            )
+            .order_by(*ORDER)
+        )
+        page = list(grouped[offset : None if limit is None else offset + limit])
+        if not page:
+            return []
+        rows: dict[tuple[int, int], TicketReportRow] = {}
+        for item in page:
+            figures = TicketFigures(max_wait_seconds=item["max_wait"] or 0)
+            for name in SUMMED:
+                setattr(figures, name, item[f"sum_{name}"] or 0)
+            rows[(item["branch_id"], item["line_id"])] = TicketReportRow(
+                period=self.start,
+                branch_id=item["branch_id"],
+                line_id=item["line_id"],
+                figures=figures,
+                live=False,
+            )
+        branch_ids = {key[0] for key in rows}
+        line_ids = {key[1] for key in rows}
+        kept = (self.day_to - self.day_from).days + 1
+        left_out = (self.end - self.start).days + 1 - kept
+        detail = DailyTicketSummary.objects.filter(
+            branch_id__in=branch_ids, line_id__in=line_ids
+        )
+        if left_out < kept:
+            whole = PeriodTicketSummary.objects.filter(
+                group=self.query.group,
+                period=self.start,
+                branch_id__in=branch_ids,
+                line_id__in=line_ids,
+            )
+            for branch_id, line_id, histogram, services in whole.values_list(
+                "branch_id", "line_id", "wait_histogram", "services"
+            ):
+                row = rows.get((branch_id, line_id))
+                if row is not None:
+                    _counts_add(row.figures.wait_histogram, histogram, int)
+                    _counts_add(row.figures.services, services, str)
+            outside = detail.filter(
+                Q(day__gte=self.start, day__lt=self.day_from)
+                | Q(day__gt=self.day_to, day__lte=self.end)
+            )
+            merge = _counts_subtract
+        else:
+            outside = detail.filter(day__gte=self.day_from, day__lte=self.day_to)
+            merge = _counts_add
+        for branch_id, line_id, histogram, services in outside.values_list(
+            "branch_id", "line_id", "wait_histogram", "services"
+        ):
+            row = rows.get((branch_id, line_id))
+            if row is not None:
+                merge(row.figures.wait_histogram, histogram, int)
+                merge(row.figures.services, services, str)
+        return list(rows.values())
+
+
+class _Tail(_Segment):
+    def __init__(self, report: TicketReport) -> None:
+        super().__init__(report.query)
+        self.report = report
+
+    def _compute_count(self) -> int:
+        return self.report.tail_count()
+
+    def rows(self, offset: int, limit: int | None) -> list[TicketReportRow]:
+        return self.report.tail()[offset : None if limit is None else offset + limit]
+
+
 class TicketReport:
     """A tickets report, read one page at a time in a bounded number of queries.
 
-    Rows are ordered by period, branch code and line (guideline order).
-    Closed periods come from one aggregate query over the summaries (with
-    ``LIMIT``/``OFFSET``); the tail from the first period that touches an
-    unclosed day is merged in memory (it spans a few days at most).
+    Rows are ordered by period, branch code and line (guideline order). The
+    closed part is read in SQL pages from up to three segments: by day, the
+    daily summaries as they are; by week or month, the roll-up rows of the
+    periods wholly inside the range, and a part period at either end. The
+    tail from the first period that touches an unclosed day is merged in
+    memory (it spans a few days at most). Each segment counts its rows with
+    one query; none re-runs the whole report to count it.
     """
 
     def __init__(self, query: TicketReportQuery) -> None:
@@ -375,8 +645,36 @@ class TicketReport:
             else query.date_to + datetime.timedelta(days=1)
         )
         self._tail: list[TicketReportRow] | None = None
-        self._head_total: int | None = None
         self._names: tuple[dict[int, str], dict[int, Any], dict[int, str]] | None = None
+        self.segments = [*self._closed_segments(), _Tail(self)]
+
+    def _closed_segments(self) -> list[_Segment]:
+        query, one_day = self.query, datetime.timedelta(days=1)
+        first = query.date_from
+        last = min(query.date_to, self.split - one_day)
+        if last < first:
+            return []
+        if query.group == "day":
+            return [_Days(query, first, last)]
+        group = query.group
+        first_start, last_start = period_start(first, group), period_start(last, group)
+        if first_start == last_start:
+            if first == first_start and last == period_end(first_start, group):
+                return [_Periods(query, first_start, first_start)]
+            return [_PartPeriod(query, first, last)]
+        segments: list[_Segment] = []
+        whole_from = first_start
+        if first != first_start:
+            segments.append(_PartPeriod(query, first, period_end(first_start, group)))
+            whole_from = period_end(first_start, group) + one_day
+        whole_to = last_start
+        if last != period_end(last_start, group):
+            whole_to = period_start(last_start - one_day, group)
+        if whole_from <= whole_to:
+            segments.append(_Periods(query, whole_from, whole_to))
+        if last != period_end(last_start, group):
+            segments.append(_PartPeriod(query, last_start, last))
+        return segments
 
     # --- names ------------------------------------------------------------
 
@@ -391,76 +689,6 @@ class TicketReport:
                 {pk: code for pk, _position, code in lines},
             )
         return self._names
-
-    # --- closed periods (SQL) ---------------------------------------------
-
-    def _head(self) -> QuerySet[DailyTicketSummary, dict[str, Any]]:
-        last = min(self.query.date_to, self.split - datetime.timedelta(days=1))
-        return (
-            _summaries(self.query, day_from=self.query.date_from, day_to=last)
-            .annotate(period=_period_expression(self.query.group))
-            .values("period", "branch_id", "line_id")
-            .annotate(
-                **{f"sum_{name}": Sum(name) for name in SUMMED},
-                max_wait=Max("max_wait_seconds"),
-            )
-            .order_by("period", "branch__code", "line__position", "line__code")
-        )
-
-    def _head_count(self) -> int:
-        if self._head_total is None:
-            self._head_total = (
-                0 if self.split <= self.query.date_from else self._head().count()
-            )
-        return self._head_total
-
-    def _head_rows(self, offset: int, limit: int | None) -> list[TicketReportRow]:
-        if self.split <= self.query.date_from:
-            return []
-        head = self._head()
-        page = list(head[offset : offset + limit] if limit is not None else head)
-        if not page:
-            return []
-        rows: dict[Key, TicketReportRow] = {}
-        for item in page:
-            figures = TicketFigures(max_wait_seconds=item["max_wait"] or 0)
-            for name in SUMMED:
-                setattr(figures, name, item[f"sum_{name}"] or 0)
-            key = (item["period"], item["branch_id"], item["line_id"])
-            rows[key] = TicketReportRow(
-                period=item["period"],
-                branch_id=item["branch_id"],
-                line_id=item["line_id"],
-                figures=figures,
-                live=False,
-            )
-        # Histograms and services merge in Python: one more query, bounded
-        # by the page (its periods, branches and lines), not by the data.
-        # (Merging them in SQL with jsonb_each was measured slower.)
-        periods = [key[0] for key in rows]
-        last = min(
-            self.query.date_to,
-            self.split - datetime.timedelta(days=1),
-            period_end(max(periods), self.query.group),
-        )
-        detail = _summaries(
-            self.query, day_from=max(min(periods), self.query.date_from), day_to=last
-        ).filter(
-            branch_id__in={key[1] for key in rows},
-            line_id__in={key[2] for key in rows},
-        )
-        group = self.query.group
-        for day, branch_id, line_id, histogram, services in detail.values_list(
-            "day", "branch_id", "line_id", "wait_histogram", "services"
-        ):
-            row = rows.get((period_start(day, group), branch_id, line_id))
-            if row is None:
-                continue
-            waits = row.figures.wait_histogram
-            for minute, count in histogram.items():
-                waits[int(minute)] += count
-            row.figures.services.update(services)
-        return list(rows.values())
 
     # --- the tail: periods touching unclosed days ---------------------------
 
@@ -488,21 +716,11 @@ class TicketReport:
             row.figures.add(figures)
             row.live = row.live or live
 
-        closed_from = max(self.split, self.query.date_from)
-        closed_to = self.live_from - datetime.timedelta(days=1)
-        if closed_from <= closed_to:
-            for summary in _summaries(
-                self.query, day_from=closed_from, day_to=closed_to
-            ):
-                add(
-                    (
-                        period_start(summary.day, group),
-                        summary.branch_id,
-                        summary.line_id,
-                    ),
-                    TicketFigures.from_summary(summary),
-                    live=False,
-                )
+        for day, branch_id, line_id, *rest in self._closed_tail().values_list(
+            "day", *FIGURE_COLUMNS
+        ):
+            key = (period_start(day, group), branch_id, line_id)
+            add(key, _figures_of(rest), live=False)
         for (day, branch_id, line_id), figures in self._live_figures().items():
             if self.query.line is not None and line_id != self.query.line.pk:
                 continue
@@ -513,19 +731,14 @@ class TicketReport:
         )
         return self._tail
 
-    def _live_figures(self) -> dict[Key, TicketFigures]:
-        """Return the unclosed days' figures, cached for a few seconds."""
+    def _live_scope(self) -> tuple[str, QuerySet[Ticket]]:
+        """Return the cache key and the tickets of the unclosed days."""
         assert self.live_from is not None
         live_to = min(self.query.date_to, self.query.today)
         line = self.query.line
         branch_ids = sorted(self.names()[0])
-        seconds = settings.REPORTS_LIVE_CACHE_SECONDS
         scope = f"{branch_ids}|{line.pk if line else ''}|{self.live_from}|{live_to}"
         key = "reports:live:" + hashlib.sha256(scope.encode()).hexdigest()
-        if seconds:
-            cached = cache.get(key)
-            if cached is not None:
-                return cast(dict[Key, TicketFigures], cached)
         tickets = Ticket.objects.filter(
             issued_on__gte=self.live_from,
             issued_on__lte=live_to,
@@ -533,30 +746,90 @@ class TicketReport:
         )
         if line is not None:
             tickets = tickets.filter(Q(line=line) | Q(letter=line.letter))
-        figures = ticket_figures_compute(tickets=tickets)
+        return key, tickets
+
+    def _live_cached(self) -> dict[Key, TicketFigures] | None:
+        if not settings.REPORTS_LIVE_CACHE_SECONDS:
+            return None
+        key, _tickets = self._live_scope()
+        return cast(dict[Key, TicketFigures] | None, cache.get(key))
+
+    def _live_keys(self) -> set[Key]:
+        """Return the unclosed days' row keys, cached like their figures."""
+        key, tickets = self._live_scope()
+        seconds = settings.REPORTS_LIVE_CACHE_SECONDS
         if seconds:
-            cache.set(key, figures, seconds)
+            cached = cache.get(key + ":keys")
+            if cached is not None:
+                return cast(set[Key], cached)
+        keys = ticket_keys(tickets=tickets)
+        if seconds:
+            cache.set(key + ":keys", keys, seconds)
+        return keys
+
+    def _live_figures(self) -> dict[Key, TicketFigures]:
+        """Return the unclosed days' figures, cached for a few seconds."""
+        cached = self._live_cached()
+        if cached is not None:
+            return cached
+        key, tickets = self._live_scope()
+        figures = ticket_figures_compute(tickets=tickets)
+        if settings.REPORTS_LIVE_CACHE_SECONDS:
+            cache.set(key, figures, settings.REPORTS_LIVE_CACHE_SECONDS)
         return figures
+
+    def tail_count(self) -> int:
+        """Return how many rows the tail has, without its figures if need be.
+
+        A page before the tail (every page but the last ones) then never
+        groups today's tickets: their keys are enough to count.
+        """
+        if self._tail is not None:
+            return len(self._tail)
+        if self.live_from is None:
+            return 0
+        group, line = self.query.group, self.query.line
+        keys = {
+            (period_start(day, group), branch_id, line_id)
+            for day, branch_id, line_id in self._closed_tail().values_list(
+                "day", "branch_id", "line_id"
+            )
+        }
+        live = self._live_cached()
+        live_keys = set(live) if live is not None else self._live_keys()
+        for day, branch_id, line_id in live_keys:
+            if line is None or line_id == line.pk:
+                keys.add((period_start(day, group), branch_id, line_id))
+        return len(keys)
+
+    def _closed_tail(self) -> QuerySet[DailyTicketSummary]:
+        """Return the tail's closed days' summary rows (none if there are none)."""
+        assert self.live_from is not None
+        closed_from = max(self.split, self.query.date_from)
+        closed_to = self.live_from - datetime.timedelta(days=1)
+        return _summaries(self.query, day_from=closed_from, day_to=closed_to)
 
     # --- pages --------------------------------------------------------------
 
     def count(self) -> int:
         """Return how many rows the report has."""
-        return self._head_count() + len(self.tail())
+        return sum(segment.count() for segment in self.segments)
 
     def rows(
         self, *, offset: int = 0, limit: int | None = None
     ) -> list[TicketReportRow]:
         """Return the rows from ``offset`` (all of them when ``limit`` is None)."""
-        head_count = self._head_count()
         result: list[TicketReportRow] = []
-        if offset < head_count:
-            result = self._head_rows(offset, limit)
-        tail_offset = max(0, offset - head_count)
-        wanted = None if limit is None else limit - len(result)
-        if wanted is None or wanted > 0:
-            tail = self.tail()[tail_offset:]
-            result.extend(tail if wanted is None else tail[:wanted])
+        for segment in self.segments:
+            if limit is not None and len(result) >= limit:
+                break
+            size = segment.count()
+            if offset >= size:
+                offset -= size
+                continue
+            wanted = None if limit is None else limit - len(result)
+            result.extend(segment.rows(offset, wanted))
+            offset = 0
         return result
 
 

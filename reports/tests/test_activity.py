@@ -312,3 +312,77 @@ def test_escalation_report(api_client, consultation, regional, after):
         "still_open",
         "mean_resolution_days",
     ]
+
+
+def _year_queries(client: Any, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(
+            f"/api/v1/reports/{path}/",
+            {"date_from": "2025-04-01", "date_to": "2026-04-01", "group": "week"},
+        )
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_a_year_asks_the_same_queries_whatever_the_data(
+    api_client,
+    dataset,
+    consultation,
+    reception,
+    regional,
+    after,
+    django_assert_max_num_queries,
+):
+    """The fixture's few records, then a year of weekly ones in both branches."""
+    api_client.force_login(regional)
+    paths = ("consultation", "reception", "escalations")
+    small = {}
+    for path in paths:
+        with django_assert_max_num_queries(10):
+            small[path] = _year_queries(api_client, path)
+    points = [
+        MeetingPointFactory.create(branch=b)
+        for b in (dataset["centre"], dataset["eur"])
+    ]
+    monday = datetime.date(2025, 4, 7)
+    number = iter(range(1000, 2000))
+    while monday < MONDAY:
+        for point in points:
+            AppointmentFactory.create(
+                meeting_point=point,
+                start=at(monday, 14, 0),
+                created_at=at(monday - datetime.timedelta(days=3), 9, 0),
+                status=Appointment.Status.CLOSED,
+                preparation_notes="Istruttoria",
+                outcome="Pratica definita",
+            )
+            EscalationFactory.create(
+                branch=point.branch, requested_at=at(monday, 11, 0)
+            )
+            Arrival.objects.create(
+                branch=point.branch,
+                arrived_at=at(monday, 9, 0),
+                reason=f"Motivo {monday.month}",
+                outcome=Arrival.Outcome.INFORMATION,
+                handled_by=regional,
+            )
+            ProtocolEntry.objects.create(
+                branch=point.branch,
+                year=monday.year,
+                number=next(number),
+                kind="documento",
+                subject="Documento",
+                registered_at=at(monday, 10, 0),
+                registered_by=regional,
+            )
+        monday += datetime.timedelta(days=7)
+    large = {}
+    for path in paths:
+        with django_assert_max_num_queries(10):
+            large[path] = _year_queries(api_client, path)
+
+    assert large == small
+    assert Arrival.objects.count() > 100
