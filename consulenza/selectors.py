@@ -8,6 +8,7 @@ appointments: booked slots are fetched once per call for the whole window.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import math
 from collections import defaultdict
@@ -338,16 +339,21 @@ def _first_free_slots(
     today = calendar.today(now=now)
     days_of: dict[int, list[datetime.date]] = {}
     for point in points:
+        days = consult_days_of.get(point.branch_id, [])
         branch_line = presence.get((point.branch_id, point.line_id))
-        days_of[point.pk] = [
-            day
-            for day in consult_days_of.get(point.branch_id, [])
-            if branch_line is not None
-            and branch_line.is_open_on(day)
-            and point.is_valid_on(day)
-        ]
-    searched = sorted({day for days in days_of.values() for day in days})
-    if not searched:
+        if branch_line is None:
+            days_of[point.pk] = []
+            continue
+        # The days on which the line is present and the point valid: one
+        # stretch of the branch's calendar (``is_open_on``, ``is_valid_on``).
+        opens = max(point.opened_on, branch_line.opened_on or point.opened_on)
+        ends = [d for d in (point.closed_on, branch_line.closes_on) if d is not None]
+        low = bisect.bisect_left(days, opens)
+        high = bisect.bisect_right(days, min(ends)) if ends else len(days)
+        days_of[point.pk] = days[low:high]
+    calendars = {id(days): days for days in consult_days_of.values()}
+    searched = sorted({day for days in calendars.values() for day in days})
+    if not searched or not any(days_of.values()):
         return {point.pk: None for point in points}
     window_start, window_end = _window(searched[0], searched[-1])
     # A day is full when every slot start of the point holds a live
