@@ -651,7 +651,8 @@ def appointment_reminders_send(
 # --- Backlog ----------------------------------------------------------------
 
 
-# Rows of one UPDATE when the backlog job writes its flags.
+# Rows of one INSERT (and, off PostgreSQL, of one UPDATE) of the backlog
+# job's flags.
 FLAG_UPDATE_BATCH = 500
 _FLAG_VALUES = [
     "first_free_slot",
@@ -705,7 +706,9 @@ def _flags_write(
     One locked read of the stored flags; one insert of the missing ones
     (ON CONFLICT DO NOTHING: a concurrent run may insert the same pair);
     when some were missing, one locked read of them (ours or the other
-    run's); then UPDATEs in batches of ``FLAG_UPDATE_BATCH``. A flag keeps
+    run's); then one UPDATE of the flags whose level stays and one of
+    those whose level changed. Inserts go ``FLAG_UPDATE_BATCH`` rows at a
+    time (a statement's parameters are bounded). A flag keeps
     ``flagged_since`` while it stays flagged and loses it (and
     ``notified_at``) when the wait drops; ``notified_at`` is written only
     on a change of level: the notifier's conditional UPDATE owns it
@@ -812,8 +815,9 @@ def backlog_flag(*, now: datetime.datetime | None = None) -> list[BacklogFlag]:
     cleared when the wait drops. The region is notified once per flag.
     Idempotent: a second or concurrent run gives the same flags and no
     second notification (row locks, a unique constraint and a conditional
-    UPDATE). Queries: a fixed number for the computation and the writes,
-    plus one per ``FLAG_UPDATE_BATCH`` flags; none per appointment.
+    UPDATE). Queries: a fixed number for the computation, the writes and
+    the notifications, plus one per ``FLAG_UPDATE_BATCH`` flags inserted;
+    none per appointment.
     """
     now = now or timezone.now()
     rows = selectors.backlog_rows(branches=Branch.objects.all(), now=now)
