@@ -10,7 +10,7 @@ CHECK_ENV := DJANGO_SECRET_KEY=checks-only-not-a-secret
 
 .PHONY: run test lint types check pytest test-pg test-integration test-e2e \
         install install-dev assets migrate seed worker beat messages clean \
-        bench bench-smoke bench-reports screens
+        bench bench-smoke bench-reports bench-agenda screens
 
 ## Serve the embedded default (SQLite, Celery eager, demo data) at 127.0.0.1:8000.
 run: install assets
@@ -136,6 +136,13 @@ beat: install
 BENCH_DB_URL ?= postgres://postgres@127.0.0.1:5432/frontoffice_bench
 bench-reports: install
 	DATABASE_URL=$(BENCH_DB_URL) $(BIN)/python bench/tickets_report.py $(BENCH_ARGS)
+
+## The consultation agenda at national scale: first free slot, booking and
+## the backlog job over 600 branches × 6 lines (PostgreSQL database of its
+## own, dropped and recreated; not part of CI). See bench/agenda.py.
+BENCH_AGENDA_DB_URL ?= postgres://postgres@127.0.0.1:5432/frontoffice_bench_agenda
+bench-agenda: install
+	DATABASE_URL=$(BENCH_AGENDA_DB_URL) $(BIN)/python -m bench.agenda $(BENCH_ARGS)
 
 ## Regenerate the message catalogues (needs GNU gettext).
 messages: install-dev

@@ -8,6 +8,7 @@ appointments: booked slots are fetched once per call for the whole window.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import math
 from collections import defaultdict
@@ -16,6 +17,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import (
+    TruncDate,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -317,6 +321,154 @@ def recommended_meeting_points(
     return max(needed, floor)
 
 
+def _consultation_days(
+    branch: Branch,
+    *,
+    first: datetime.date,
+    last: datetime.date,
+    cache: dict[tuple[object, ...], list[datetime.date]],
+) -> list[datetime.date]:
+    """Return the branch's consultation days from ``first`` to ``last``.
+
+    Branches with the same kind, province and patron day share a calendar:
+    it is worked out once per ``cache``, not once per branch and line.
+    """
+    key = (
+        branch.has_consultation,
+        branch.province,
+        branch.patron_day_month,
+        branch.patron_day_day,
+    )
+    if key not in cache:
+        days = []
+        day = first
+        while day <= last:
+            if calendar.consultation_day(branch=branch, day=day):
+                days.append(day)
+            day += datetime.timedelta(days=1)
+        cache[key] = days
+    return cache[key]
+
+
+def _first_free_slots(
+    *,
+    points: list[MeetingPoint],
+    presence: dict[tuple[int, int], BranchLine],
+    consult_days_of: dict[int, list[datetime.date]],
+    now: datetime.datetime,
+) -> dict[int, datetime.datetime | None]:
+    """Return the start of each point's first free slot after ``now``.
+
+    Two queries, whatever the number of points and appointments: the days
+    on which a point is fully booked (counted in the database, one row per
+    full day, not one per appointment), then the booked slots of each
+    point's first day that is not full (and of the next one, when that day
+    is today: its free slots may all be past). The days searched are the
+    branch's ``consult_days_of`` on which the line is present and the point
+    valid. None when no slot is free on those days.
+    """
+    today = calendar.today(now=now)
+    days_of: dict[int, list[datetime.date]] = {}
+    for point in points:
+        days = consult_days_of.get(point.branch_id, [])
+        branch_line = presence.get((point.branch_id, point.line_id))
+        if branch_line is None:
+            days_of[point.pk] = []
+            continue
+        # The days on which the line is present and the point valid: one
+        # stretch of the branch's calendar (``is_open_on``, ``is_valid_on``).
+        opens = max(point.opened_on, branch_line.opened_on or point.opened_on)
+        ends = [d for d in (point.closed_on, branch_line.closes_on) if d is not None]
+        low = bisect.bisect_left(days, opens)
+        high = bisect.bisect_right(days, min(ends)) if ends else len(days)
+        days_of[point.pk] = days[low:high]
+    calendars = {id(days): days for days in consult_days_of.values()}
+    searched = sorted({day for days in calendars.values() for day in days})
+    if not searched or not any(days_of.values()):
+        return {point.pk: None for point in points}
+    window_start, window_end = _window(searched[0], searched[-1])
+    # A day is full when every slot start of the point holds a live
+    # appointment. Matching the slot starts themselves (UTC instants, no
+    # time-zone arithmetic per row) leaves out appointments off the grid
+    # (the slot length changed since): they hold no slot. The afternoon
+    # (11:30–14:30 UTC) never crosses midnight UTC: its UTC date is the
+    # Rome date.
+    lengths = sorted({point.slot_minutes for point in points})
+    on_grid = Q()
+    for length in lengths:
+        on_grid |= Q(
+            meeting_point__slot_minutes=length,
+            start__in=[
+                start
+                for day in searched
+                for start, _end in day_slot_starts(slot_minutes=length, day=day)
+            ],
+        )
+    slots_per_day = {
+        length: len(day_slot_starts(slot_minutes=length, day=searched[0]))
+        for length in lengths
+    }
+    full = {
+        (point_id, day)
+        for point_id, day, length, n in Appointment.objects.filter(
+            on_grid,
+            # By branch: the planner joins the points and scans the window
+            # once, where a list of thousands of point ids made it probe
+            # the appointments point by point.
+            meeting_point__branch_id__in=sorted({p.branch_id for p in points}),
+            start__gte=window_start,
+            start__lt=window_end,
+        )
+        .exclude(status=Appointment.Status.CANCELLED)
+        .annotate(day=TruncDate("start", tzinfo=datetime.UTC))
+        .values_list("meeting_point_id", "day", "meeting_point__slot_minutes")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=min(slots_per_day.values()))
+        .order_by()
+        if n >= slots_per_day[length] and point_id in days_of
+    }
+    candidates: dict[int, list[datetime.date]] = {}
+    for point in points:
+        open_days = (d for d in days_of[point.pk] if (point.pk, d) not in full)
+        first = next(open_days, None)
+        if first is None:
+            continue
+        candidates[point.pk] = [first]
+        if first == today:
+            following = next(open_days, None)
+            if following is not None:
+                candidates[point.pk].append(following)
+    by_day: dict[datetime.date, list[int]] = defaultdict(list)
+    for point_id, days in candidates.items():
+        for day in days:
+            by_day[day].append(point_id)
+    booked: set[tuple[int, datetime.datetime]] = set()
+    if by_day:
+        which = Q()
+        for day, point_ids in by_day.items():
+            start, end = _window(day, day)
+            which |= Q(meeting_point_id__in=point_ids, start__gte=start, start__lt=end)
+        booked = set(
+            Appointment.objects.filter(which)
+            .exclude(status=Appointment.Status.CANCELLED)
+            .values_list("meeting_point_id", "start")
+        )
+    first_free: dict[int, datetime.datetime | None] = {}
+    for point in points:
+        first_free[point.pk] = next(
+            (
+                start
+                for day in candidates.get(point.pk, [])
+                for start, _end in day_slot_starts(
+                    slot_minutes=point.slot_minutes, day=day
+                )
+                if start > now and (point.pk, start) not in booked
+            ),
+            None,
+        )
+    return first_free
+
+
 def backlog_rows(
     *,
     branches: QuerySet[Branch],
@@ -328,9 +480,10 @@ def backlog_rows(
     The lines are those present today that need a meeting point, plus any
     line that has one. The first free slot is looked for up to
     ``BACKLOG_HORIZON_DAYS`` ahead. A fixed number of queries (branches,
-    lines present, meeting points, booked slots, two for the demand): the
-    cost does not grow with the number of appointments, and the rows
-    fetched are bounded by the slots in the horizon.
+    lines present, meeting points, two for the first free slots, two for
+    the demand): the cost does not grow with the number of appointments;
+    the rows fetched are the fully booked days and the bookings of one or
+    two days per meeting point, not every booked slot of the horizon.
     """
     now = now or timezone.now()
     today = calendar.today(now=now)
@@ -369,58 +522,59 @@ def backlog_rows(
     points_by_pair: dict[tuple[int, int], list[MeetingPoint]] = defaultdict(list)
     for point in points:
         points_by_pair[(point.branch_id, point.line_id)].append(point)
-    window_start, window_end = _window(today, horizon)
-    booked = _booked(
-        points=[p for pair in pairs for p in points_by_pair[pair]],
-        start=window_start,
-        end=window_end,
-    )
     demand = _recent_demand(
         since=now - datetime.timedelta(days=BOOKING_RATE_DAYS),
         branch_ids=sorted({branch_id for branch_id, _line in pairs}),
     )
     presence = _presence(branch_lines)
+    calendars: dict[tuple[object, ...], list[datetime.date]] = {}
+    consult_days_of = {
+        branch_id: _consultation_days(
+            by_id[branch_id], first=today, last=horizon, cache=calendars
+        )
+        for branch_id in {branch_id for branch_id, _line in pairs}
+    }
+    first_free_of = _first_free_slots(
+        points=[p for pair in pairs for p in points_by_pair[pair]],
+        presence=presence,
+        consult_days_of=consult_days_of,
+        now=now,
+    )
+    window_end = today + datetime.timedelta(days=BOOKING_WINDOW_DAYS)
+    window_days: dict[int, int] = {}
     rows = []
     for (branch_id, line_id), line in pairs.items():
         branch = by_id[branch_id]
         pair_points = points_by_pair[(branch_id, line_id)]
-        first_free = next(
+        first_free = min(
             (
-                slot
-                for slot in _slots_between(
-                    points=pair_points,
-                    presence=presence,
-                    first_day=today,
-                    last_day=horizon,
-                    now=now,
-                )
-                if (slot.meeting_point.pk, slot.start) not in booked
+                (start, p.pk)
+                for p in pair_points
+                if (start := first_free_of.get(p.pk)) is not None
             ),
-            None,
+            default=None,
         )
+        first_free_start = first_free[0] if first_free else None
         backlog_days = (
-            (calendar.to_rome(first_free.start).date() - today).days
-            if first_free
+            (calendar.to_rome(first_free_start).date() - today).days
+            if first_free_start
             else None
         )
         level = backlog_level(backlog_days=backlog_days)
         active = [p for p in pair_points if p.is_valid_on(today)]
         slot_minutes = min((p.slot_minutes for p in active), default=30)
         per_day = len(day_slot_starts(slot_minutes=slot_minutes, day=today))
-        consult_days = sum(
-            1
-            for offset in range(1, BOOKING_WINDOW_DAYS + 1)
-            if calendar.consultation_day(
-                branch=branch, day=today + datetime.timedelta(days=offset)
-            )
-        )
+        days = consult_days_of[branch_id]
+        if id(days) not in window_days:  # branches share their calendars
+            window_days[id(days)] = sum(1 for day in days if today < day <= window_end)
+        consult_days = window_days[id(days)]
         requests = demand.get((branch_id, line_id), 0)
         rows.append(
             BacklogRow(
                 branch=branch,
                 line=line,
                 meeting_points=len(active),
-                first_free_slot=first_free.start if first_free else None,
+                first_free_slot=first_free_start,
                 backlog_days=backlog_days,
                 level=level,
                 recommended_meeting_points=recommended_meeting_points(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,8 +17,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Case, Q, Value, When
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -671,51 +672,160 @@ def appointment_reminders_send(
 # --- Backlog ----------------------------------------------------------------
 
 
-def _flag_write(row: selectors.BacklogRow, *, now: datetime.datetime) -> BacklogFlag:
-    """Insert or update the flag of one (branch, line) under a row lock."""
-    values = {
+# Rows of one INSERT (and, off PostgreSQL, of one UPDATE) of the backlog
+# job's flags.
+FLAG_UPDATE_BATCH = 500
+_FLAG_VALUES = [
+    "first_free_slot",
+    "backlog_days",
+    "meeting_points",
+    "level",
+    "recommended_meeting_points",
+    "computed_at",
+    "updated_at",
+]
+
+
+def _flag_values(row: selectors.BacklogRow, *, now: datetime.datetime) -> dict:
+    return {
         "first_free_slot": row.first_free_slot,
         "backlog_days": row.backlog_days,
         "meeting_points": row.meeting_points,
         "level": row.level,
         "recommended_meeting_points": row.recommended_meeting_points,
         "computed_at": now,
+        "updated_at": now,
     }
+
+
+def _flags_locked(
+    pairs: Iterable[tuple[int, int]],
+) -> dict[tuple[int, int], BacklogFlag]:
+    """Return the stored flags of ``pairs``, each row locked, in pk order.
+
+    The lock order is the same in every run, so concurrent runs queue
+    rather than deadlock.
+    """
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    flags = BacklogFlag.objects.select_for_update().filter(
+        branch_id__in=sorted({branch_id for branch_id, _line in wanted})
+    )
+    return {
+        (flag.branch_id, flag.line_id): flag
+        for flag in flags.order_by("pk")
+        if (flag.branch_id, flag.line_id) in wanted
+    }
+
+
+def _flags_write(
+    rows: list[selectors.BacklogRow], *, now: datetime.datetime
+) -> list[BacklogFlag]:
+    """Insert or update the flag of every row, set-based, under row locks.
+
+    One locked read of the stored flags; one insert of the missing ones
+    (ON CONFLICT DO NOTHING: a concurrent run may insert the same pair);
+    when some were missing, one locked read of them (ours or the other
+    run's); then one UPDATE of the flags whose level stays and one of
+    those whose level changed. Inserts go ``FLAG_UPDATE_BATCH`` rows at a
+    time (a statement's parameters are bounded). A flag keeps
+    ``flagged_since`` while it stays flagged and loses it (and
+    ``notified_at``) when the wait drops; ``notified_at`` is written only
+    on a change of level: the notifier's conditional UPDATE owns it
+    otherwise.
+    """
+    by_pair = {(row.branch.pk, row.line.pk): row for row in rows}
     with transaction.atomic():
-        flag = (
-            BacklogFlag.objects.select_for_update()
-            .filter(branch=row.branch, line=row.line)
-            .first()
-        )
-        if flag is None:
-            flag = BacklogFlag(branch=row.branch, line=row.line, **values)
-            flag.flagged_since = now if row.level == BacklogFlag.Level.FLAGGED else None
-            try:
-                with transaction.atomic():
-                    flag.save(force_insert=True)
-                return flag
-            except IntegrityError:
-                # A concurrent run inserted it first: update that row.
-                flag = BacklogFlag.objects.select_for_update().get(
-                    branch=row.branch, line=row.line
+        stored = _flags_locked(by_pair)
+        missing = sorted(pair for pair in by_pair if pair not in stored)
+        inserted: set[tuple[int, int]] = set()
+        if missing:
+            new = []
+            for pair in missing:
+                row = by_pair[pair]
+                flag = BacklogFlag(
+                    branch=row.branch,
+                    line=row.line,
+                    created_at=now,
+                    **_flag_values(row, now=now),
                 )
-        was_flagged = flag.level == BacklogFlag.Level.FLAGGED
-        for key, value in values.items():
-            setattr(flag, key, value)
-        fields = [*values, "updated_at"]
-        if row.level == BacklogFlag.Level.FLAGGED:
-            if not was_flagged:
-                flag.flagged_since, flag.notified_at = now, None
-                fields += ["flagged_since", "notified_at"]
-        elif was_flagged or flag.flagged_since or flag.notified_at:
-            # The wait is back under 30 days: clear the flag; a new flag
-            # later is notified again.
-            flag.flagged_since, flag.notified_at = None, None
-            fields += ["flagged_since", "notified_at"]
-        # ``notified_at`` is written only on a change of level: the
-        # notifier's conditional UPDATE owns it otherwise.
-        flag.save(update_fields=fields)
-    return flag
+                flagged = row.level == BacklogFlag.Level.FLAGGED
+                flag.flagged_since = now if flagged else None
+                new.append(flag)
+            BacklogFlag.objects.bulk_create(
+                new, ignore_conflicts=True, batch_size=FLAG_UPDATE_BATCH
+            )
+            fresh = _flags_locked(missing)
+            inserted = {pair for pair, flag in fresh.items() if flag.computed_at == now}
+            stored.update(fresh)
+        level_changed: list[BacklogFlag] = []
+        unchanged_level: list[BacklogFlag] = []
+        for pair, flag in stored.items():
+            row = by_pair[pair]
+            flag.branch, flag.line = row.branch, row.line  # no query per flag
+            if pair in inserted:
+                continue
+            was_flagged = flag.level == BacklogFlag.Level.FLAGGED
+            for key, value in _flag_values(row, now=now).items():
+                setattr(flag, key, value)
+            if row.level == BacklogFlag.Level.FLAGGED:
+                if not was_flagged:
+                    flag.flagged_since, flag.notified_at = now, None
+                    level_changed.append(flag)
+                    continue
+            elif was_flagged or flag.flagged_since or flag.notified_at:
+                # The wait is back under 30 days: clear the flag; a new
+                # flag later is notified again.
+                flag.flagged_since, flag.notified_at = None, None
+                level_changed.append(flag)
+                continue
+            unchanged_level.append(flag)
+        _flags_update(unchanged_level, _FLAG_VALUES)
+        _flags_update(level_changed, [*_FLAG_VALUES, "flagged_since", "notified_at"])
+    return [stored[pair] for pair in by_pair]
+
+
+def _flags_update(flags: list[BacklogFlag], fields: list[str]) -> None:
+    """Write ``fields`` of ``flags``: one UPDATE on PostgreSQL.
+
+    PostgreSQL joins the rows to arrays of their new values (``unnest``);
+    Django's ``bulk_update`` (elsewhere, in batches) builds a CASE per
+    field and row, which costs seconds at national scale.
+    """
+    if not flags:
+        return
+    if connection.vendor != "postgresql":
+        BacklogFlag.objects.bulk_update(flags, fields, batch_size=FLAG_UPDATE_BATCH)
+        return
+    quote = connection.ops.quote_name
+    columns = []
+    for name in fields:
+        field = BacklogFlag._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        columns.append(field)
+    table = quote(BacklogFlag._meta.db_table)
+    assignments = ", ".join(
+        f"{quote(field.column)} = v.{quote(field.column)}" for field in columns
+    )
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in columns)
+    names = ", ".join(quote(field.column) for field in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS f SET {assignments} "
+            f"FROM unnest(%s::bigint[], {arrays}) AS v(id, {names}) "
+            "WHERE f.id = v.id",
+            [
+                [flag.pk for flag in flags],
+                *(
+                    [
+                        field.get_db_prep_save(getattr(flag, field.attname), connection)
+                        for flag in flags
+                    ]
+                    for field in columns
+                ),
+            ],
+        )
 
 
 def backlog_flag(*, now: datetime.datetime | None = None) -> list[BacklogFlag]:
@@ -726,48 +836,25 @@ def backlog_flag(*, now: datetime.datetime | None = None) -> list[BacklogFlag]:
     cleared when the wait drops. The region is notified once per flag.
     Idempotent: a second or concurrent run gives the same flags and no
     second notification (row locks, a unique constraint and a conditional
-    UPDATE). Queries: a fixed number for the computation, then two or
-    three per (branch, line); none per appointment.
+    UPDATE). Queries: a fixed number for the computation, the writes and
+    the notifications, plus one per ``FLAG_UPDATE_BATCH`` flags inserted;
+    none per appointment.
     """
     now = now or timezone.now()
     rows = selectors.backlog_rows(branches=Branch.objects.all(), now=now)
-    flags = [_flag_write(row, now=now) for row in rows]
-    for flag in flags:
-        if flag.level == BacklogFlag.Level.FLAGGED and flag.notified_at is None:
-            backlog_flag_notify(flag=flag)
+    flags = _flags_write(rows, now=now)
+    backlog_flags_notify(
+        flags=[
+            flag
+            for flag in flags
+            if flag.level == BacklogFlag.Level.FLAGGED and flag.notified_at is None
+        ]
+    )
     return flags
 
 
-def backlog_flag_notify(*, flag: BacklogFlag) -> bool:
-    """Tell the region's CRIC by e-mail that a line is flagged; once per flag.
-
-    Mark-then-send: the conditional UPDATE on ``notified_at IS NULL``
-    lets one run only send (at-most-once); a failed send clears the mark
-    and raises, so the next run sends it.
-    """
-    stamp = timezone.now()
-    claimed = BacklogFlag.objects.filter(
-        pk=flag.pk, level=BacklogFlag.Level.FLAGGED, notified_at__isnull=True
-    ).update(notified_at=stamp)
-    if not claimed:
-        return False
-    flag.notified_at = stamp
-    recipients = list(
-        get_user_model()
-        .objects.filter(
-            Q(staff_roles__region=flag.branch.region_id),
-            staff_roles__role=StaffRole.Role.REGIONAL,
-            is_active=True,
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
-    if not recipients:
-        logger.warning(
-            "Backlog flag %s: no regional recipient with an e-mail.", flag.pk
-        )
-        return True
+def _flag_message(flag: BacklogFlag) -> tuple[str, str]:
+    """Return the subject and body of the e-mail announcing ``flag``."""
     if flag.first_free_slot is not None:
         wait = _("primo posto libero tra %(days)d giorni (%(day)s)") % {
             "days": flag.backlog_days,
@@ -793,14 +880,72 @@ def backlog_flag_notify(*, flag: BacklogFlag) -> bool:
         "branch": flag.branch.name,
         "line": flag.line.name,
     }
-    try:
-        send_mail(subject, body, None, recipients)
-    except Exception:
-        BacklogFlag.objects.filter(pk=flag.pk, notified_at=stamp).update(
-            notified_at=None
+    return subject, body
+
+
+def backlog_flags_notify(*, flags: list[BacklogFlag]) -> int:
+    """Tell each region's CRIC by e-mail that lines are flagged; once per flag.
+
+    Mark-then-send: the flags still flagged and not notified are claimed
+    under row locks (a concurrent run waits, then finds them notified), so
+    one run only sends each (at-most-once). A failed send clears the mark
+    of that flag and of those not sent yet, and raises: the next run sends
+    them. Return how many flags were claimed. Queries: none without a
+    candidate, else a fixed number (claim, mark, recipients of every
+    region at once) and one more on a failed send.
+    """
+    if not flags:
+        return 0
+    stamp = timezone.now()
+    with transaction.atomic():
+        claimed = set(
+            BacklogFlag.objects.select_for_update()
+            .filter(
+                pk__in=[flag.pk for flag in flags],
+                level=BacklogFlag.Level.FLAGGED,
+                notified_at__isnull=True,
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
-        raise
-    return True
+        if not claimed:
+            return 0
+        BacklogFlag.objects.filter(pk__in=claimed).update(notified_at=stamp)
+    mine = [flag for flag in flags if flag.pk in claimed]
+    recipients: dict[int, list[str]] = defaultdict(list)
+    for region_id, email in (
+        get_user_model()
+        .objects.filter(
+            staff_roles__region__in={flag.branch.region_id for flag in mine},
+            staff_roles__role=StaffRole.Role.REGIONAL,
+            is_active=True,
+        )
+        .exclude(email="")
+        .values_list("staff_roles__region", "email")
+        .distinct()
+        .order_by("email")
+    ):
+        recipients[region_id].append(email)
+    for index, flag in enumerate(mine):
+        flag.notified_at = stamp
+        to = recipients.get(flag.branch.region_id)
+        if not to:
+            logger.warning(
+                "Backlog flag %s: no regional recipient with an e-mail.", flag.pk
+            )
+            continue
+        subject, body = _flag_message(flag)
+        try:
+            send_mail(subject, body, None, to)
+        except Exception:
+            unsent = mine[index:]
+            BacklogFlag.objects.filter(
+                pk__in=[f.pk for f in unsent], notified_at=stamp
+            ).update(notified_at=None)
+            for f in unsent:
+                f.notified_at = None
+            raise
+    return len(mine)
 
 
 # --- Retention --------------------------------------------------------------

@@ -137,3 +137,29 @@ def test_concurrent_backlog_jobs_give_the_same_flags_and_one_notification(
     assert flagged.line.code == PENSIONER
     assert flagged.flagged_since == MONDAY
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.postgres
+def test_concurrent_backlog_jobs_flag_existing_lines_once(setup, concurrently):
+    with time_machine.travel(MONDAY, tick=False):
+        backlog_flag()  # every line in time: four flags at "ok"
+    fill(
+        setup["points"][PENSIONER], datetime.date(2026, 3, 2), datetime.date(2026, 4, 1)
+    )
+    mail.outbox = []
+    later = MONDAY + datetime.timedelta(hours=1)
+
+    def run(_index: int) -> list[tuple[str, str]]:
+        return sorted((f.line.code, f.level) for f in backlog_flag())
+
+    with time_machine.travel(later, tick=False):
+        results = concurrently(run, threads=6)
+
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert errors == []
+    assert all(r == results[0] for r in results)
+    flagged = BacklogFlag.objects.get(level="flagged")
+    assert (flagged.line.code, flagged.flagged_since) == (PENSIONER, later)
+    assert flagged.notified_at is not None
+    assert BacklogFlag.objects.count() == 4
+    assert len(mail.outbox) == 1

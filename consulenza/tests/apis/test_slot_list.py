@@ -1,9 +1,12 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from consulenza.tests.conftest import Role, rome
 from consulenza.tests.factories import AppointmentFactory
+from consulenza.tests.helpers import fill
 from sedi.services import staff_role_assign
 from sedi.tests.factories import BranchFactory, UserFactory
 
@@ -122,3 +125,15 @@ def test_slots_run_a_fixed_number_of_queries(
     assert datetime.date.fromisoformat(
         response.json()[-1]["start"][:10]
     ) == datetime.date(2026, 4, 1)
+
+
+def test_slot_queries_do_not_grow_with_the_bookings(monday, client, point):
+    with CaptureQueriesContext(connection) as empty:
+        free = client.get(URL, {"from": "2026-03-02", "days": 31}).json()
+    added = fill(point, datetime.date(2026, 3, 2), datetime.date(2026, 3, 25))
+
+    with CaptureQueriesContext(connection) as full:
+        left = client.get(URL, {"from": "2026-03-02", "days": 31}).json()
+
+    assert (len(free), added, len(left)) == (76, 60, 16)
+    assert len(full.captured_queries) == len(empty.captured_queries)

@@ -6,6 +6,7 @@ import time_machine
 from consulenza.selectors import (
     backlog_level,
     backlog_rows,
+    free_slot_list,
     meeting_point_gaps,
     recommended_meeting_points,
 )
@@ -135,7 +136,9 @@ def test_backlog_rows_query_count_does_not_grow_with_appointments(
     monday, branch, agenda, django_assert_num_queries
 ):
     fill(agenda[PENSIONER], datetime.date(2026, 3, 2), datetime.date(2026, 3, 12))
-    with django_assert_num_queries(6):
+    # Lines present, meeting points, full days, the open days' bookings,
+    # two for the demand, and the branches themselves.
+    with django_assert_num_queries(7):
         backlog_rows(branches=Branch.objects.all())
 
     added = fill(
@@ -146,7 +149,7 @@ def test_backlog_rows_query_count_does_not_grow_with_appointments(
             AppointmentFactory.create(
                 meeting_point=point, start=rome(2026, 2, day, 14, 0)
             )
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         rows = backlog_rows(branches=Branch.objects.all())
 
     assert added > 200
@@ -165,3 +168,78 @@ def test_backlog_rows_look_as_far_as_the_horizon(monday, branch, agenda):
 
     # 120 days from 2 March is 30 June: nothing free up to it.
     assert (row.first_free_slot, row.backlog_days, row.level) == (None, None, "flagged")
+
+
+def test_backlog_rows_find_the_same_first_free_slot_as_booking(branch, agenda):
+    """The job counts full days in the database; booking walks every slot.
+
+    Both must agree where counting could mislead: past slots today, a
+    cancelled appointment, appointments off the slot grid, two meeting
+    points of one line with different slot lengths, a point that closes.
+    """
+    now = rome(2026, 3, 2, 14, 10)
+    lines = {line.code: line for line in ServiceLine.objects.all()}
+    # Assicurato Pensionato: a second point of 45 minutes from 9 March.
+    fill(agenda[PENSIONER], datetime.date(2026, 3, 2), datetime.date(2026, 3, 12))
+    second = meeting_point_create(
+        branch=branch,
+        line=lines[PENSIONER],
+        opened_on=datetime.date(2026, 3, 9),
+        slot_minutes=45,
+    )
+    AppointmentFactory.create(meeting_point=second, start=rome(2026, 3, 9, 13, 30))
+    # Socio-sanitari: today's future slots booked (the past ones free),
+    # tomorrow full, a cancelled appointment on Wednesday at 13:30.
+    social = agenda["socio-sanitari"]
+    for minute in (30, 0):
+        AppointmentFactory.create(
+            meeting_point=social, start=rome(2026, 3, 2, 14 + (minute == 0), minute)
+        )
+    fill(social, datetime.date(2026, 3, 3), datetime.date(2026, 3, 3))
+    AppointmentFactory.create(
+        meeting_point=social, start=rome(2026, 3, 4, 13, 30), status="cancelled"
+    )
+    # Sostegno al reddito: full until its point closes on 20 March; another
+    # point opens on 26 March.
+    income = agenda["sostegno-reddito"]
+    income.closed_on = datetime.date(2026, 3, 20)
+    income.save()
+    fill(income, datetime.date(2026, 3, 2), datetime.date(2026, 3, 20))
+    meeting_point_create(
+        branch=branch,
+        line=lines["sostegno-reddito"],
+        opened_on=datetime.date(2026, 3, 26),
+    )
+    # Soggetto contribuente: full to 5 March, then four appointments on
+    # 9 March that hold no slot (off the 30-minute grid).
+    payer = agenda["soggetto-contribuente"]
+    fill(payer, datetime.date(2026, 3, 2), datetime.date(2026, 3, 5))
+    for hour, minute in ((13, 40), (14, 10), (14, 40), (15, 10)):
+        AppointmentFactory.create(
+            meeting_point=payer, start=rome(2026, 3, 9, hour, minute)
+        )
+
+    rows = backlog_rows(branches=Branch.objects.all(), now=now)
+
+    found = {row.line.code: row.first_free_slot for row in rows}
+    booking = {
+        code: free_slot_list(
+            branch=branch,
+            line=lines[code],
+            first_day=datetime.date(2026, 3, 2),
+            last_day=datetime.date(2026, 3, 2) + datetime.timedelta(days=120),
+            now=now,
+            limit=1,
+        )[0].start
+        for code in STANDARD_LINES
+    }
+    assert (
+        found
+        == booking
+        == {
+            PENSIONER: rome(2026, 3, 9, 14, 15),  # the 45-minute point's second slot
+            "socio-sanitari": rome(2026, 3, 4, 13, 30),
+            "sostegno-reddito": rome(2026, 3, 26, 13, 30),
+            "soggetto-contribuente": rome(2026, 3, 9, 13, 30),
+        }
+    )

@@ -4,7 +4,8 @@ from unittest import mock
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from consulenza.models import Appointment, Escalation
 from consulenza.services import (
@@ -372,3 +373,18 @@ def test_book_runs_a_bounded_number_of_queries(
         appointment = _book(branch, topic_code="pin-cittadino")
 
     assert appointment.start == rome(2026, 3, 26, 13, 30)
+
+
+def test_book_queries_do_not_grow_with_the_bookings(monday, branch, point):
+    with CaptureQueriesContext(connection) as empty:
+        first = _book(branch)
+    assert first.start == rome(2026, 3, 2, 13, 30)
+    Appointment.objects.all().delete()
+    added = fill(point, datetime.date(2026, 3, 2), datetime.date(2026, 3, 25))
+
+    with CaptureQueriesContext(connection) as full:
+        appointment = _book(branch)
+
+    assert added == 60
+    assert appointment.start == rome(2026, 3, 26, 13, 30)
+    assert len(full.captured_queries) == len(empty.captured_queries)

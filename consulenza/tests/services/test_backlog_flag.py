@@ -1,4 +1,5 @@
 import datetime
+from unittest import mock
 
 import pytest
 import time_machine
@@ -200,5 +201,110 @@ def test_backlog_flag_queries_do_not_grow_with_the_appointments(
 
     assert added == 192
     assert len(many.captured_queries) == len(few.captured_queries)
-    # 6 to compute, then per (branch, line): savepoint, lock, update, release.
-    assert len(few.captured_queries) == 6 + 8 * 4
+    # 7 to compute; savepoint, locked read, one UPDATE of the 8 flags,
+    # release; nothing to notify.
+    assert len(few.captured_queries) == 7 + 4
+
+
+def _branches_with_points(region, first: int, count: int) -> list:
+    branches = []
+    for n in range(first, first + count):
+        b = BranchFactory.create(
+            region=region, code=f"sede-{n:02d}", line_codes=STANDARD_LINES
+        )
+        for line in ServiceLine.objects.filter(code__in=STANDARD_LINES):
+            meeting_point_create(
+                branch=b, line=line, opened_on=datetime.date(2026, 1, 1)
+            )
+        branches.append(b)
+    return branches
+
+
+def _job_queries(at: datetime.datetime) -> int:
+    with time_machine.travel(at, tick=False), CaptureQueriesContext(connection) as q:
+        backlog_flag()
+    return len(q.captured_queries)
+
+
+def test_backlog_flag_queries_do_not_grow_with_the_lines(lazio, region_staff):
+    # One flagged line per branch, so that inserts, updates, changes of
+    # level and notifications all run at both sizes.
+    def run(branches: list) -> tuple[int, int, int]:
+        for b in branches:
+            fill(
+                b.meeting_points.get(line__code=PENSIONER),
+                datetime.date(2026, 3, 2),
+                datetime.date(2026, 4, 1),
+            )
+        inserting = _job_queries(NOW)
+        updating = _job_queries(NOW + datetime.timedelta(minutes=5))
+        for b in branches:  # the wait drops: every flag clears
+            Appointment.objects.filter(
+                meeting_point__branch=b, start=rome(2026, 3, 19, 14, 0)
+            ).update(status=Appointment.Status.CANCELLED)
+        clearing = _job_queries(NOW + datetime.timedelta(minutes=10))
+        return inserting, updating, clearing
+
+    few = run(_branches_with_points(lazio, 1, 2))
+    assert len(mail.outbox) == 2
+    BacklogFlag.objects.all().delete()
+    mail.outbox = []
+    many = run(_branches_with_points(lazio, 3, 10))
+
+    # 12 branches × 4 lines the second time, 2 × 4 the first.
+    assert BacklogFlag.objects.count() == 48
+    assert len(mail.outbox) == 10  # the 2 first branches' lines are cleared
+    assert many == few
+    # Inserting: 7 to compute; savepoint, locked read, insert, locked read
+    # of the inserted, release; the notification's savepoint, locked read,
+    # mark, release and the recipients. Updating: one UPDATE. Clearing: one
+    # UPDATE of the lines whose level stays, one of those cleared.
+    assert few == (7 + 5 + 5, 7 + 4, 7 + 5)
+    assert set(
+        BacklogFlag.objects.values_list("level", "flagged_since", "notified_at")
+    ) == {("ok", None, None)}
+
+
+def test_a_failed_notification_is_sent_by_the_next_run(lazio, region_staff):
+    branches = _branches_with_points(lazio, 1, 3)
+    for b in branches:
+        fill(
+            b.meeting_points.get(line__code=PENSIONER),
+            datetime.date(2026, 3, 2),
+            datetime.date(2026, 4, 1),
+        )
+    sent: list[str] = []
+
+    def second_fails(subject, body, sender, to):
+        if len(sent) == 1:
+            raise ConnectionError
+        sent.append(subject)
+        return 1
+
+    with (
+        time_machine.travel(NOW, tick=False),
+        mock.patch("consulenza.services.send_mail", side_effect=second_fails),
+        pytest.raises(ConnectionError),
+    ):
+        backlog_flag()
+
+    # The first e-mail went out and keeps its mark; the failed one and the
+    # one not tried yet are released for the next run.
+    notified = dict(
+        BacklogFlag.objects.filter(level="flagged").values_list(
+            "branch__code", "notified_at"
+        )
+    )
+    assert notified == {"sede-01": NOW, "sede-02": None, "sede-03": None}
+    later = NOW + datetime.timedelta(hours=1)
+    with time_machine.travel(later, tick=False):
+        backlog_flag()
+    assert [m.subject.split(": ")[1].split(",")[0] for m in mail.outbox] == [
+        branches[1].name,
+        branches[2].name,
+    ]
+    assert set(
+        BacklogFlag.objects.filter(level="flagged").values_list(
+            "notified_at", flat=True
+        )
+    ) == {NOW, later}
