@@ -20,6 +20,8 @@ from django.core.cache import cache
 from django.db import connection, connections
 from rest_framework.test import APIClient
 
+from frontoffice.common import public_cache
+
 SERVICES = {"postgres": "postgres", "integration": "redis", "e2e": "chromium"}
 
 
@@ -76,6 +78,7 @@ def _test_settings(settings: Any) -> None:
     ticket issue rate; their own tests turn them on.
     """
     cache.clear()  # rate counters and public answers start empty in each test
+    public_cache.forget_local()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False
     settings.TICKET_ISSUE_RATE = 0

@@ -4,8 +4,8 @@ import multiprocessing
 import os
 
 bind = os.environ.get("BENCH_BIND", "127.0.0.1:8790")
-workers = int(os.environ.get("BENCH_WORKERS", multiprocessing.cpu_count() * 2))
-threads = int(os.environ.get("BENCH_THREADS", "1"))
+workers = int(os.environ.get("BENCH_WORKERS", multiprocessing.cpu_count()))
+threads = int(os.environ.get("BENCH_THREADS", "4"))
 worker_class = "gthread" if threads > 1 else "sync"
 accesslog = None
 errorlog = "-"

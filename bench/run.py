@@ -458,8 +458,10 @@ def main() -> None:
     )
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", ""))
     parser.add_argument("--port", type=int, default=8790)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2)
-    parser.add_argument("--threads", type=int, default=1)
+    # Threads overlap a request's waits on PostgreSQL and Redis; measured
+    # best on 2 cores (bench/results/2026-12-02-0811.md).
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--branches", type=int, default=40)
     parser.add_argument("--displays", type=int, default=600)
     parser.add_argument(

@@ -24,6 +24,7 @@ its display while Redis is down.
 import hashlib
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -202,10 +203,12 @@ def replay(
         or not validate_host(split_domain_port(host)[0], settings.ALLOWED_HOSTS)
     ):
         return None
-    stored = _get(_response_key(path))
+    stored = _stored(path)
     if stored is None:
         return None
     branch_id, stored_generation, etag, headers, body = stored
+    # Always asked of the shared cache: the copy kept in this process is
+    # only ever sent while its generation is the branch's current one.
     if _get(_generation_key(branch_id)) != stored_generation:
         return None
     if etag in if_none_match:
@@ -214,6 +217,36 @@ def replay(
         ]
         return Replay(status=304, headers=kept, body=b"")
     return Replay(status=200, headers=headers, body=body)
+
+
+# Stored responses also kept in this process (path → (until, entry)), so that
+# a hit reads only the small generation from the shared cache, not the body.
+_local: dict[str, tuple[float, tuple]] = {}
+LOCAL_ENTRIES = 5000
+
+
+def _stored(path: str) -> tuple | None:
+    now = time.monotonic()
+    kept = _local.get(path)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    entry = _get(_response_key(path))
+    if entry is None:
+        _local.pop(path, None)
+        return None
+    _keep_local(path, entry, now)
+    return entry
+
+
+def forget_local() -> None:
+    """Drop this process's copies (tests start from an empty cache)."""
+    _local.clear()
+
+
+def _keep_local(path: str, entry: tuple, now: float) -> None:
+    if len(_local) >= LOCAL_ENTRIES:
+        _local.clear()  # bounded memory; the shared cache still holds them
+    _local[path] = (now + _seconds(), entry)
 
 
 def store(path: str, response: HttpResponse) -> None:
@@ -231,11 +264,9 @@ def store(path: str, response: HttpResponse) -> None:
         for name, value in response.items()
         if name.lower() not in {"set-cookie", "content-length"}
     ]
-    _set(
-        _response_key(path),
-        (answer.branch_id, answer.generation, answer.etag, headers, answer.body),
-        _seconds(),
-    )
+    entry = (answer.branch_id, answer.generation, answer.etag, headers, answer.body)
+    _set(_response_key(path), entry, _seconds())
+    _keep_local(path, entry, time.monotonic())
 
 
 class PublicAnswerMiddleware:
