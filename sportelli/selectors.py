@@ -574,6 +574,10 @@ def ticket_by_public_code(*, public_code: str) -> Ticket:
     return ticket
 
 
+# A ticket's branch never changes: its lookup may stay for a day.
+TICKET_BRANCH_SECONDS = 24 * 3600
+
+
 def ticket_public_branch_id(
     *, public_code: str, found: list[Ticket] | None = None
 ) -> int:
@@ -592,7 +596,7 @@ def ticket_public_branch_id(
     return public_cache.lookup(
         key="ticket-branch:" + hashlib.sha256(public_code.encode()).hexdigest()[:32],
         find=find,
-        timeout=GENERATION_LOOKUP_SECONDS,
+        timeout=TICKET_BRANCH_SECONDS,
     )
 
 
@@ -606,10 +610,6 @@ def display_counters(*, branch: Branch):
         )
         .order_by("counter__number")
     )
-
-
-# A ticket's branch never changes: its lookup may stay for a day.
-GENERATION_LOOKUP_SECONDS = 24 * 3600
 
 
 def display_cache_key(*, branch_id: int) -> str:
