@@ -21,6 +21,7 @@ from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from frontoffice.common import public_cache
+from sedi import scope
 
 SERVICES = {"postgres": "postgres", "integration": "redis", "e2e": "chromium"}
 
@@ -79,6 +80,10 @@ def _test_settings(settings: Any) -> None:
     """
     cache.clear()  # rate counters and public answers start empty in each test
     public_cache.forget_local()
+    # Every test runs in one process, where the local cache is shared: the
+    # scope is kept between requests as in production with Redis.
+    scope.forget_local()
+    settings.SCOPE_CACHE_SECONDS = 300
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False
     settings.TICKET_ISSUE_RATE = 0

@@ -153,7 +153,10 @@ class Bench:
         asyncio.run(load.run(rate=20, duration=3, mix=mix))
 
     # --- 1. hall morning --------------------------------------------------
-    def hall_mix(self, branches: list[dict]) -> list[tuple[float, load.Action]]:
+    def hall_mix(
+        self, branches: list[dict], only: str = ""
+    ) -> list[tuple[float, load.Action]]:
+        """The hall's realistic mix, or one action alone (``issue``, ``serve``)."""
         base = self.base
         counters = [
             {**counter, "busy": False} for b in branches for counter in b["counters"]
@@ -232,6 +235,10 @@ class Bench:
             )
 
         self._issued = issued
+        if only == "issue":
+            return [(1.0, issue)]
+        if only == "serve":
+            return [(1.0, serve)]
         return [(0.35, issue), (0.2, serve), (0.1, queue), (0.35, display)]
 
     def anomalies(self, codes: list[str], created: int) -> dict[str, int]:
@@ -262,11 +269,19 @@ class Bench:
             "called twice": twice_called,
         }
 
-    def hall(self, name: str, branch_sets: list[list[dict]]) -> None:
+    def hall(
+        self,
+        name: str,
+        branch_sets: list[list[dict]],
+        only: str = "",
+        rates: list[float] | None = None,
+    ) -> None:
         held = None
         total_issued = 0
-        for rate, branches in zip(self.args.rates, branch_sets, strict=False):
-            mix = self.hall_mix(branches)
+        scenario = {"": "hall", "issue": "ticket issue only", "serve": "call-next only"}
+        label = f"{scenario[only]}, {name}"
+        for rate, branches in zip(rates or self.args.rates, branch_sets, strict=False):
+            mix = self.hall_mix(branches, only)
             outcome = asyncio.run(
                 load.run(rate=rate, duration=self.args.seconds, mix=mix)
             )
@@ -275,33 +290,44 @@ class Bench:
             problems = self.anomalies([b["code"] for b in branches], total_issued)
             p95 = outcome.percentile(95)
             errors = outcome.errors()
-            ok = p95 < TARGET_P95_MS and not errors and outcome.achieved > 0.9 * rate
+            # Call-next counts alone (its complete follows on the same counter).
+            kind = {"issue": "issue", "serve": "call-next"}.get(only)
+            # A call-next that finds nobody waiting (204) calls nobody: only
+            # answers with a ticket count.
+            mine = [x.status for x in outcome.samples if x.kind == kind]
+            answered = [x for x in mine if x in (200, 201)]
+            empty = mine.count(204)
+            achieved = len(answered) / outcome.duration if kind else outcome.achieved
+            p95 = outcome.percentile(95, kind)
+            ok = p95 < TARGET_P95_MS and not errors and achieved > 0.9 * rate
             if ok:
                 held = rate
             self.rows.append(
                 (
-                    f"hall, {name}",
+                    label,
                     f"{rate:.0f}/s offered",
-                    f"{outcome.achieved:.0f}/s",
-                    f"{outcome.percentile(50):.0f}",
+                    f"{achieved:.0f}/s",
+                    f"{outcome.percentile(50, kind):.0f}",
                     f"{p95:.0f}",
-                    f"{outcome.percentile(99):.0f}",
+                    f"{outcome.percentile(99, kind):.0f}",
                     f"issue p95 {outcome.percentile(95, 'issue'):.0f} ms, "
                     f"call-next p95 {outcome.percentile(95, 'call-next'):.0f} ms; "
-                    f"{issued} issued; errors {errors or 0}; "
+                    f"{issued} issued; "
+                    + (f"{empty} call-next with nobody waiting; " if empty else "")
+                    + f"errors {errors or 0}; "
                     + ", ".join(f"{k} {v}" for k, v in problems.items()),
                 )
             )
             if sum(problems.values()):
-                self.notes.append(f"ANOMALY in hall, {name} at {rate}/s: {problems}")
+                self.notes.append(f"ANOMALY in {label} at {rate}/s: {problems}")
             if not ok:
                 break
         self.notes.append(
-            f"hall, {name}: highest offered rate held with p95 < 100 ms: "
+            f"{label}: highest offered rate held with p95 < 100 ms: "
             + (f"{held:.0f}/s" if held else "none of those tried")
         )
         self._held = getattr(self, "_held", {})
-        self._held[name] = held
+        self._held[label] = (held, 1.0 if only else 0.35)
 
     # --- 2. ceiling -------------------------------------------------------
     def ceiling(self) -> float:
@@ -433,12 +459,14 @@ class Bench:
         lines += ["| " + " | ".join(row) + " |" for row in self.rows]
         lines.append("")
         if ceiling:
-            for name, held in getattr(self, "_held", {}).items():
+            for label, (held, share_of_mix) in getattr(self, "_held", {}).items():
                 if held:
-                    share = 0.35 * held / ceiling
+                    serve = label.startswith("call-next")
+                    what = "calls" if serve else "tickets issued"
+                    rate = share_of_mix * held
                     lines.append(
-                        f"- hall, {name}: tickets issued at {0.35 * held:.0f}/s "
-                        f"within p95 < 100 ms = {share:.1%} of the pgbench ceiling"
+                        f"- {label}: {what} at {rate:.0f}/s within p95 < 100 ms"
+                        f" = {rate / ceiling:.1%} of the pgbench ceiling"
                         f" ({ceiling:.0f}/s)."
                     )
         lines += [f"- {note}" for note in self.notes]
@@ -469,6 +497,12 @@ def main() -> None:
         type=lambda s: [float(r) for r in s.split(",")],
         default=[50.0, 100.0, 200.0, 300.0, 400.0],
     )
+    parser.add_argument(
+        "--solo-rates",
+        type=lambda s: [float(r) for r in s.split(",")],
+        default=[50.0, 100.0, 150.0, 200.0, 300.0, 400.0],
+        help="offered rates of ticket issue alone and call-next alone",
+    )
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="a smoke run")
@@ -476,6 +510,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.branches, args.displays, args.rates = 2, 20, [20.0, 40.0]
+        args.solo_rates = [20.0]
         args.seconds, args.runs = 2, 1
     bench = Bench(args)
     bench.database()
@@ -488,6 +523,10 @@ def main() -> None:
         # One branch: a fresh one at each rate (a line has 999 numbers a day).
         bench.hall("1 branch", [[branch] for branch in spare])
         bench.hall(f"{args.branches} branches", [many] * len(args.rates))
+        # Each hot path alone, against its own target (bench/README.md).
+        solo = args.solo_rates
+        bench.hall(f"{args.branches} branches", [many] * len(solo), "issue", solo)
+        bench.hall(f"{args.branches} branches", [many] * len(solo), "serve", solo)
         ceiling = bench.ceiling()
         bench.displays(data)
     finally:

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Replays the public answers read by every hall display and phone.
     "frontoffice.common.public_cache.PublicAnswerMiddleware",
+    # Reads the generation of the callers' scope once per request.
+    "sedi.scope.ScopeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "frontoffice.common.middleware.PermissionsPolicyMiddleware",
@@ -221,6 +223,9 @@ TICKET_ISSUE_RATE = env.int("TICKET_ISSUE_RATE", default=30)
 # what no event announces (the hour that moves a wait estimate); with a cache
 # local to each process it also bounds how long another process keeps the old
 # generation.
+# Tokens, roles, branches and lines kept in each process between requests
+# (sedi/scope.py); only with a cache shared by every process.
+SCOPE_CACHE_SECONDS = env.int("SCOPE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=30 if REDIS_URL else 2)
 # How long citizens' personal data (codice fiscale, names, contacts) are
 # kept after an appointment, an escalation or a protocol registration.

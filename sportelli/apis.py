@@ -18,8 +18,13 @@ from frontoffice.common import public_cache
 from frontoffice.common.access import PUBLIC, access
 from frontoffice.common.api import request_user
 from sedi.models import Branch, StaffRole
-from sedi.permissions import OFFICE_ROLES, IsStaff, holds_role_at, role_required
-from sedi.selectors import branch_get
+from sedi.permissions import (
+    OFFICE_ROLES,
+    IsStaff,
+    branch_for,
+    holds_role_at,
+    role_required,
+)
 from sportelli import selectors, services
 from sportelli.models import Ticket
 
@@ -90,7 +95,7 @@ class TicketIssueApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: TicketOutputSerializer})
     def post(self, request: Request, branch: str) -> Response:
-        obj = branch_get(user=request.user, code=branch, roles=ISSUERS)
+        obj = branch_for(request, code=branch, roles=ISSUERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         at_desk = holds_role_at(
@@ -126,7 +131,7 @@ class QueueApi(APIView):
 
     @extend_schema(responses=LineQueueSerializer(many=True))
     def get(self, request: Request, branch: str) -> Response:
-        obj = branch_get(user=request.user, code=branch)
+        obj = branch_for(request, code=branch)
         rows = selectors.queue_summary(branch=obj)
         return Response(LineQueueSerializer(rows, many=True).data)
 
@@ -165,7 +170,7 @@ class CounterListApi(APIView):
 
     @extend_schema(responses=CounterOutputSerializer(many=True))
     def get(self, request: Request, branch: str) -> Response:
-        obj = branch_get(user=request.user, code=branch)
+        obj = branch_for(request, code=branch)
         counters = selectors.counter_list(branch=obj)
         return Response(CounterOutputSerializer(counters, many=True).data)
 

@@ -15,7 +15,7 @@ from frontoffice.common import public_cache
 from frontoffice.common.exceptions import ApplicationError, RateLimited
 from frontoffice.common.sequences import sequence_next
 from frontoffice.common.throttle import rate_allow
-from sedi import calendar
+from sedi import calendar, scope
 from sedi.models import Branch, BranchLine, Service, ServiceLine, StaffRole
 from sedi.selectors import branch_lines_open, user_has_role_at
 from sportelli.models import Counter, Shift, Ticket, TicketEvent, TicketSequence
@@ -113,12 +113,16 @@ def ticket_issue(
     """
     now = timezone.now()
     on = calendar.to_rome(now).date()
-    # One read for the line and its presence at the branch; an unknown code
-    # is told apart (400) only when nothing is found.
-    presence = (
-        BranchLine.objects.select_related("line")
-        .filter(branch=branch, line__code=line_code)
-        .first()
+    # One read for the line and its presence at the branch (kept between
+    # requests, see sedi.scope); an unknown code is told apart (400) only
+    # when nothing is found.
+    presence = scope.remembered(
+        ("branch-line", branch.pk, line_code),
+        lambda: (
+            BranchLine.objects.select_related("line")
+            .filter(branch=branch, line__code=line_code)
+            .first()
+        ),
     )
     line = presence.line if presence is not None else _line_by_code(line_code)
     if issued_by is not None and not rate_allow(

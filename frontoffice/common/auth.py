@@ -10,6 +10,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
+from sedi import scope
+
 
 def token_is_expired(token: Token, *, now: datetime.datetime | None = None) -> bool:
     """Return whether ``token`` is older than ``API_TOKEN_HOURS``."""
@@ -21,9 +23,13 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     """DRF's token authentication, refusing tokens past their lifetime (401)."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
-        user, token = super().authenticate_credentials(key)
+        # A refused key (unknown, inactive user) raises and is not kept.
+        user, token = scope.remembered(("token", key), lambda: self._read(key))
         if token_is_expired(token):
             raise exceptions.AuthenticationFailed(
                 _("Token scaduto: ne richieda uno nuovo.")
             )
         return user, token
+
+    def _read(self, key: str) -> tuple[Any, Token]:
+        return super().authenticate_credentials(key)

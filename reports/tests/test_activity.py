@@ -318,6 +318,10 @@ def _year_queries(client: Any, path: str) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from sedi import scope
+
+    # Each compared request reads the caller's scope, none finds it kept.
+    scope.forget_local()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(
             f"/api/v1/reports/{path}/",
