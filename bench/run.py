@@ -396,15 +396,25 @@ class Bench:
             script.write((BENCH / "wrk" / "paths.lua").read_text())
             script.write("\npaths = {" + ",".join(f'"{p}"' for p in paths) + "}\n")
         self.warm_displays(paths)
+        for connections in self.args.display_connections:
+            self.displays_with(script.name, connections, len(data["displays"]))
+
+    def displays_with(self, script: str, connections: int, branches: int) -> None:
+        """wrk with ``connections`` always busy; the median of ``--runs`` runs.
+
+        Closed loop: latency is at least connections ÷ rate (Little's law),
+        so the row with fewer connections shows the server's own latency
+        near the same rate, the row with more its queueing behind them.
+        """
         rates, p50s, p95s, p99s = [], [], [], []
         for _ in range(self.args.runs):
             out = sh(
-                wrk,
+                str(shutil.which("wrk")),
                 "-t2",
-                "-c64",
+                f"-c{connections}",
                 f"-d{self.args.seconds}s",
                 "-s",
-                script.name,
+                script,
                 self.base,
             )
             rates.append(figure(r"Requests/sec:\s+([\d.]+)", out))
@@ -417,8 +427,8 @@ class Bench:
                 self.notes.append(f"displays: {errors.group(1)} non-2xx answers")
         self.rows.append(
             (
-                f"displays and virtual tickets, {len(data['displays'])} branches",
-                "64 connections, closed loop",
+                f"displays and virtual tickets, {branches} branches",
+                f"{connections} connections, closed loop",
                 f"{statistics.median(rates):.0f}/s",
                 f"{statistics.median(p50s):.1f}",
                 f"{statistics.median(p95s):.1f}",
@@ -502,6 +512,12 @@ def main() -> None:
         type=lambda s: [float(r) for r in s.split(",")],
         default=[50.0, 100.0, 150.0, 200.0, 300.0, 400.0],
         help="offered rates of ticket issue alone and call-next alone",
+    )
+    parser.add_argument(
+        "--display-connections",
+        type=lambda s: [int(c) for c in s.split(",")],
+        default=[16, 64],
+        help="wrk connections of the display step, one row each",
     )
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
