@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -23,6 +24,8 @@ from django.db.models import (
     QuerySet,
     StdDev,
     Subquery,
+    Value,
+    When,
     Window,
 )
 from django.db.models.functions import Coalesce, ExtractHour, RowNumber
@@ -71,6 +74,38 @@ def waiting_tickets(*, branch: Branch, line: ServiceLine, on: datetime.date):
     return Ticket.objects.filter(
         branch=branch, line=line, issued_on=on, status=Ticket.Status.WAITING
     ).order_by("-priority", "issued_at", "pk")
+
+
+def call_queue(
+    *, branch: Branch, line: ServiceLine, on: datetime.date, streak_limit: int
+) -> QuerySet[Ticket]:
+    """Return the waiting tickets of a line in the order call-next takes them.
+
+    Priority tickets first, unless the line's last ``streak_limit`` calls
+    of the day (at every counter) all were priority ones: then the oldest
+    ordinary ticket goes first, so that ordinary tickets are not starved.
+    Each ticket carries ``priority_calls``, how many of those last calls
+    were priority ones (0 when ``streak_limit`` is 0: the rule is off).
+    """
+    queue = waiting_tickets(branch=branch, line=line, on=on)
+    if streak_limit <= 0:
+        return queue.annotate(priority_calls=Value(0))
+    last_calls = Ticket.objects.filter(
+        branch=branch, line=line, issued_on=on, called_at__isnull=False
+    ).order_by("-called_at", "-pk")[:streak_limit]
+    queue = queue.annotate(
+        priority_calls=_count(
+            Ticket.objects.filter(pk__in=last_calls.values("pk"), priority=True),
+            by="priority",
+        )
+    )
+    streak_holds = Q(priority=True, priority_calls=streak_limit)
+    return queue.order_by(
+        Case(When(streak_holds, then=Value(1)), default=Value(0)),
+        "-priority",
+        "issued_at",
+        "pk",
+    )
 
 
 def ticket_in_progress(*, counter: Counter) -> Ticket | None:

@@ -6,7 +6,7 @@ import secrets
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,10 +20,10 @@ from sedi.models import Branch, BranchLine, Service, ServiceLine, StaffRole
 from sedi.selectors import branch_lines_open, user_has_role_at
 from sportelli.models import Counter, Shift, Ticket, TicketEvent, TicketSequence
 from sportelli.selectors import (
+    call_queue,
     priority_streak_limit,
     ticket_in_progress,
     ticket_issue_rate,
-    waiting_tickets,
 )
 
 MAX_DAILY_NUMBER = 999
@@ -208,39 +208,47 @@ def ticket_call_next(*, counter: Counter, operator: User) -> Ticket | None:
                 "Lo sportello è in pausa: riprendere il servizio prima di chiamare."
             ),
         )
-    if ticket_in_progress(counter=counter) is not None:
+    now = timezone.now()
+    limit = priority_streak_limit()
+    # One read, after the shift's lock (so that it sees every call the
+    # counter made before): the next ticket, locked, with whether the
+    # counter has a ticket in progress and how the line's last calls went.
+    ticket = (
+        call_queue(
+            branch=counter.branch,
+            line=shift.line,
+            on=calendar.to_rome(now).date(),
+            streak_limit=limit,
+        )
+        .annotate(
+            counter_busy=Exists(
+                Ticket.objects.filter(counter=counter, status=Ticket.Status.CALLED)
+            )
+        )
+        .select_for_update(skip_locked=True, of=("self",))
+        .first()
+    )
+    # With nobody waiting, the ticket in progress is read on its own.
+    busy = (
+        ticket.counter_busy
+        if ticket is not None
+        else ticket_in_progress(counter=counter) is not None
+    )
+    if busy:
         raise ApplicationError(
             code="ticket_in_progress",
             detail=_("Concludere il biglietto in corso prima di chiamare il prossimo."),
         )
-    now = timezone.now()
-    on = calendar.to_rome(now).date()
-    queue = waiting_tickets(branch=counter.branch, line=shift.line, on=on)
-    ticket, reason = None, ""
-    limit = priority_streak_limit()
-    if limit > 0:
-        last_calls = list(
-            Ticket.objects.filter(
-                branch_id=counter.branch_id,
-                line_id=shift.line_id,
-                issued_on=on,
-                called_at__isnull=False,
-            )
-            .order_by("-called_at", "-pk")
-            .values_list("priority", flat=True)[:limit]
-        )
-        if len(last_calls) == limit and all(last_calls):
-            ticket = (
-                queue.filter(priority=False).select_for_update(skip_locked=True).first()
-            )
-            reason = Ticket.CallReason.ANTI_STARVATION
     if ticket is None:
-        ticket = queue.select_for_update(skip_locked=True).first()
-        if ticket is None:
-            return None
-        reason = (
-            Ticket.CallReason.PRIORITY if ticket.priority else Ticket.CallReason.ORDER
-        )
+        return None
+    # Set by ``call_queue``: the line's last calls that were priority ones.
+    priority_calls = ticket.priority_calls  # type: ignore[attr-defined]
+    if ticket.priority:
+        reason = Ticket.CallReason.PRIORITY
+    elif limit > 0 and priority_calls == limit:
+        reason = Ticket.CallReason.ANTI_STARVATION
+    else:
+        reason = Ticket.CallReason.ORDER
     ticket.status = Ticket.Status.CALLED
     ticket.line = shift.line  # the same line, already read: the answer needs it
     ticket.counter = counter
