@@ -6,7 +6,7 @@ import secrets
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Q
+from django.db.models import Exists, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -280,20 +280,22 @@ def _locked_called_ticket(*, ticket: Ticket, actor: User) -> Ticket:
     """Lock a called ticket that ``actor`` may act on.
 
     Its counter's operator may, and so may the branch's floor supervisor.
+    The ticket's branch never changes: the caller's copy of it is kept.
     """
     locked = (
         Ticket.objects.select_for_update(of=("self",))
-        .select_related("shift", "line", "branch", "counter")
+        .select_related("line", "counter")
+        .annotate(shift_operator_id=F("shift__operator_id"))
         .get(pk=ticket.pk)
     )
+    locked.branch = ticket.branch
     if locked.status != Ticket.Status.CALLED:
         raise ApplicationError(
             code="invalid_state",
             detail=_("Il biglietto %(code)s non è in chiamata (stato: %(status)s).")
             % {"code": locked.code, "status": locked.get_status_display()},
         )
-    assert locked.shift is not None
-    if locked.shift.operator_id != actor.pk and not user_has_role_at(
+    if locked.shift_operator_id != actor.pk and not user_has_role_at(
         user=actor, branch=locked.branch, roles=[StaffRole.Role.FLOOR_SUPERVISOR]
     ):
         raise ApplicationError(
@@ -325,9 +327,15 @@ def ticket_complete(*, ticket: Ticket, actor: User, service_codes: list[str]) ->
     least one is needed where the line has a catalogue.
     """
     ticket = _locked_called_ticket(ticket=ticket, actor=actor)
-    codes = list(dict.fromkeys(service_codes))
-    services = list(Service.objects.filter(line=ticket.line, code__in=codes))
-    unknown = sorted(set(codes) - {s.code for s in services})
+    codes = set(service_codes)
+    # The line's whole catalogue in one read (a few services): it tells
+    # unknown codes apart and whether one at least is required.
+    catalogue = dict(
+        Service.objects.filter(line_id=ticket.line_id)
+        .order_by("position")
+        .values_list("code", "pk")
+    )
+    unknown = sorted(codes - catalogue.keys())
     if unknown:
         raise ValidationError(
             {
@@ -337,20 +345,26 @@ def ticket_complete(*, ticket: Ticket, actor: User, service_codes: list[str]) ->
                 ]
             }
         )
-    if not services and Service.objects.filter(line=ticket.line).exists():
+    if not codes and catalogue:
         raise ValidationError({"services": [_("Indicare almeno un servizio reso.")]})
+    performed = {code: pk for code, pk in catalogue.items() if code in codes}
     now = timezone.now()
     ticket.status = Ticket.Status.COMPLETED
     ticket.finished_at = now
     ticket.save(update_fields=["status", "finished_at", "updated_at"])
-    ticket.services.set(services)
+    # Services are recorded only here, once, as the called ticket closes:
+    # it has none yet.
+    Ticket.services.through.objects.bulk_create(
+        Ticket.services.through(ticket_id=ticket.pk, service_id=pk)
+        for pk in performed.values()
+    )
     _event(
         ticket,
         TicketEvent.Kind.COMPLETED,
         actor=actor,
         at=now,
         counter=ticket.counter,
-        services=[s.code for s in services],
+        services=list(performed),
     )
     return ticket
 

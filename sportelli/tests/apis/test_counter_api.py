@@ -115,13 +115,22 @@ def test_call_next_returns_the_ticket_or_204(
     assert response.json()["call_reason"] == "order"
     assert response.json()["position"] is None
 
-    complete = post(
-        client,
-        f"/api/v1/tickets/{ticket.pk}/complete/",
-        {"services": ["pin-cittadino"]},
-    )
+    # The caller's roles, the ticket, then (within two savepoints) the ticket
+    # locked, the line's catalogue, the close, its services and its event.
+    with django_assert_max_num_queries(9):
+        complete = post(
+            client,
+            f"/api/v1/tickets/{ticket.pk}/complete/",
+            {"services": ["pin-cittadino"]},
+        )
     assert complete.status_code == 200
-    empty = post(client, f"/api/v1/counters/{counter.pk}/call-next/")
+    assert (complete.json()["status"], complete.json()["position"]) == (
+        "completed",
+        None,
+    )
+    # Nobody waits: the counter's ticket in progress is read on its own.
+    with django_assert_max_num_queries(7):
+        empty = post(client, f"/api/v1/counters/{counter.pk}/call-next/")
     assert empty.status_code == 204
     assert empty.content == b""
 
