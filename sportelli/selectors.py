@@ -10,13 +10,13 @@ from typing import Any
 from django.conf import settings
 from django.db.models import (
     Avg,
-    Case,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
     FloatField,
     Func,
+    IntegerField,
     Max,
     Min,
     Prefetch,
@@ -24,8 +24,6 @@ from django.db.models import (
     QuerySet,
     StdDev,
     Subquery,
-    Value,
-    When,
     Window,
 )
 from django.db.models.functions import Coalesce, ExtractHour, RowNumber
@@ -74,38 +72,6 @@ def waiting_tickets(*, branch: Branch, line: ServiceLine, on: datetime.date):
     return Ticket.objects.filter(
         branch=branch, line=line, issued_on=on, status=Ticket.Status.WAITING
     ).order_by("-priority", "issued_at", "pk")
-
-
-def call_queue(
-    *, branch: Branch, line: ServiceLine, on: datetime.date, streak_limit: int
-) -> QuerySet[Ticket]:
-    """Return the waiting tickets of a line in the order call-next takes them.
-
-    Priority tickets first, unless the line's last ``streak_limit`` calls
-    of the day (at every counter) all were priority ones: then the oldest
-    ordinary ticket goes first, so that ordinary tickets are not starved.
-    Each ticket carries ``priority_calls``, how many of those last calls
-    were priority ones (0 when ``streak_limit`` is 0: the rule is off).
-    """
-    queue = waiting_tickets(branch=branch, line=line, on=on)
-    if streak_limit <= 0:
-        return queue.annotate(priority_calls=Value(0))
-    last_calls = Ticket.objects.filter(
-        branch=branch, line=line, issued_on=on, called_at__isnull=False
-    ).order_by("-called_at", "-pk")[:streak_limit]
-    queue = queue.annotate(
-        priority_calls=_count(
-            Ticket.objects.filter(pk__in=last_calls.values("pk"), priority=True),
-            by="priority",
-        )
-    )
-    streak_holds = Q(priority=True, priority_calls=streak_limit)
-    return queue.order_by(
-        Case(When(streak_holds, then=Value(1)), default=Value(0)),
-        "-priority",
-        "issued_at",
-        "pk",
-    )
 
 
 def ticket_in_progress(*, counter: Counter) -> Ticket | None:
@@ -449,13 +415,15 @@ def open_counters_by_line(*, branch: Branch) -> dict[int, int]:
     return {row["line_id"]: row["n"] for row in rows}
 
 
-def _count(queryset: QuerySet, *, by: str) -> Coalesce:
+def _count(queryset: QuerySet) -> Subquery:
     """Return how many rows ``queryset`` holds, as a scalar subquery.
 
-    ``by`` names a column equal on every row (one group; none gives 0).
+    A plain ``COUNT`` with no grouping: always one row, 0 when none.
     """
-    counted = queryset.order_by().values(by).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted), 0)
+    return Subquery(
+        queryset.order_by().values(n=Func(F("pk"), function="COUNT")),
+        output_field=IntegerField(),
+    )
 
 
 class _WaitFields:
@@ -501,12 +469,11 @@ def ticket_state(*, ticket: Ticket) -> TicketState:
     """
     if ticket.status != Ticket.Status.WAITING:
         return TicketState(ticket, None, None)
-    ahead = _count(_tickets_ahead(ticket), by="line_id")
+    ahead = _count(_tickets_ahead(ticket))
     serving = _count(
         _serving_shifts().filter(
             counter__branch_id=ticket.branch_id, line_id=ticket.line_id
-        ),
-        by="line_id",
+        )
     )
     rows = list(
         _served(branch_id=ticket.branch_id)

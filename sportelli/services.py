@@ -6,7 +6,7 @@ import secrets
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,10 +20,10 @@ from sedi.models import Branch, BranchLine, Service, ServiceLine, StaffRole
 from sedi.selectors import branch_lines_open, user_has_role_at
 from sportelli.models import Counter, Shift, Ticket, TicketEvent, TicketSequence
 from sportelli.selectors import (
-    call_queue,
     priority_streak_limit,
     ticket_in_progress,
     ticket_issue_rate,
+    waiting_tickets,
 )
 
 MAX_DAILY_NUMBER = 999
@@ -209,25 +209,41 @@ def ticket_call_next(*, counter: Counter, operator: User) -> Ticket | None:
             ),
         )
     now = timezone.now()
-    limit = priority_streak_limit()
-    # One read, after the shift's lock (so that it sees every call the
-    # counter made before): the next ticket, locked, with whether the
-    # counter has a ticket in progress and how the line's last calls went.
-    ticket = (
-        call_queue(
-            branch=counter.branch,
-            line=shift.line,
-            on=calendar.to_rome(now).date(),
-            streak_limit=limit,
+    on = calendar.to_rome(now).date()
+    # Whether the counter has a ticket in progress rides on the queue's read:
+    # like the streak's, after the shift's lock, it sees every call the
+    # counter made before.
+    queue = waiting_tickets(branch=counter.branch, line=shift.line, on=on).annotate(
+        counter_busy=Exists(
+            Ticket.objects.filter(counter=counter, status=Ticket.Status.CALLED)
         )
-        .annotate(
-            counter_busy=Exists(
-                Ticket.objects.filter(counter=counter, status=Ticket.Status.CALLED)
-            )
-        )
-        .select_for_update(skip_locked=True, of=("self",))
-        .first()
     )
+    ticket, reason = None, ""
+    limit = priority_streak_limit()
+    if limit > 0:
+        last_calls = list(
+            Ticket.objects.filter(
+                branch_id=counter.branch_id,
+                line_id=shift.line_id,
+                issued_on=on,
+                called_at__isnull=False,
+            )
+            .order_by("-called_at", "-pk")
+            .values_list("priority", flat=True)[:limit]
+        )
+        if len(last_calls) == limit and all(last_calls):
+            ticket = (
+                queue.filter(priority=False).select_for_update(skip_locked=True).first()
+            )
+            reason = Ticket.CallReason.ANTI_STARVATION
+    if ticket is None:
+        ticket = queue.select_for_update(skip_locked=True).first()
+        if ticket is not None:
+            reason = (
+                Ticket.CallReason.PRIORITY
+                if ticket.priority
+                else Ticket.CallReason.ORDER
+            )
     # With nobody waiting, the ticket in progress is read on its own.
     busy = (
         ticket.counter_busy
@@ -241,14 +257,6 @@ def ticket_call_next(*, counter: Counter, operator: User) -> Ticket | None:
         )
     if ticket is None:
         return None
-    # Set by ``call_queue``: the line's last calls that were priority ones.
-    priority_calls = ticket.priority_calls  # type: ignore[attr-defined]
-    if ticket.priority:
-        reason = Ticket.CallReason.PRIORITY
-    elif limit > 0 and priority_calls == limit:
-        reason = Ticket.CallReason.ANTI_STARVATION
-    else:
-        reason = Ticket.CallReason.ORDER
     ticket.status = Ticket.Status.CALLED
     ticket.line = shift.line  # the same line, already read: the answer needs it
     ticket.counter = counter
@@ -284,8 +292,7 @@ def _locked_called_ticket(*, ticket: Ticket, actor: User) -> Ticket:
     """
     locked = (
         Ticket.objects.select_for_update(of=("self",))
-        .select_related("line", "counter")
-        .annotate(shift_operator_id=F("shift__operator_id"))
+        .select_related("shift", "line", "counter")
         .get(pk=ticket.pk)
     )
     locked.branch = ticket.branch
@@ -295,7 +302,8 @@ def _locked_called_ticket(*, ticket: Ticket, actor: User) -> Ticket:
             detail=_("Il biglietto %(code)s non è in chiamata (stato: %(status)s).")
             % {"code": locked.code, "status": locked.get_status_display()},
         )
-    if locked.shift_operator_id != actor.pk and not user_has_role_at(
+    assert locked.shift is not None
+    if locked.shift.operator_id != actor.pk and not user_has_role_at(
         user=actor, branch=locked.branch, roles=[StaffRole.Role.FLOOR_SUPERVISOR]
     ):
         raise ApplicationError(

@@ -102,9 +102,10 @@ def test_call_next_returns_the_ticket_or_204(
     client = client_of(operator)
 
     # The caller's roles, the counter, then (within two savepoints) its locked
-    # shift, the next ticket with the rules' figures, its call and its event;
-    # a called ticket's answer reads nothing more.
-    with django_assert_max_num_queries(8):
+    # shift, the line's last calls, the next ticket (with whether the counter
+    # is busy), its call and its event; a called ticket's answer reads
+    # nothing more.
+    with django_assert_max_num_queries(9):
         response = post(client, f"/api/v1/counters/{counter.pk}/call-next/")
 
     assert response.status_code == 200
@@ -129,7 +130,7 @@ def test_call_next_returns_the_ticket_or_204(
         None,
     )
     # Nobody waits: the counter's ticket in progress is read on its own.
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         empty = post(client, f"/api/v1/counters/{counter.pk}/call-next/")
     assert empty.status_code == 204
     assert empty.content == b""
