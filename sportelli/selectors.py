@@ -16,12 +16,14 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    IntegerField,
     Max,
     Min,
     Prefetch,
     Q,
     QuerySet,
     StdDev,
+    Subquery,
     Window,
 )
 from django.db.models.functions import Coalesce, ExtractHour, RowNumber
@@ -257,30 +259,49 @@ def _service_history(
     return by_hour
 
 
-def service_profiles(*, branch: Branch, on: datetime.date) -> dict[int, ServiceProfile]:
-    """Return every line's service profile (by line id). Two queries, often one.
-
-    The past ``HISTORY_DAYS`` days before ``on`` by hour of call (Rome),
-    kept in the cache for ``SERVICE_HISTORY_SECONDS`` (past days do not move
-    during the morning; every ticket issued would otherwise read a month of
-    services again), and the latest ``RECENT_SERVICES`` services of ``on``,
-    always read.
-    """
-    served = Ticket.objects.filter(
-        branch=branch,
+def _served(*, branch_id: int) -> QuerySet[Ticket]:
+    """Return the branch's tickets served, with their call and close times."""
+    return Ticket.objects.filter(
+        branch_id=branch_id,
         status=Ticket.Status.COMPLETED,
         called_at__isnull=False,
         finished_at__isnull=False,
     )
-    by_hour = public_cache.lookup(
-        key=f"service-history:{branch.pk}:{on.isoformat()}",
-        find=lambda: _service_history(served=served, on=on),
+
+
+def _history_by_line(
+    *, branch_id: int, on: datetime.date
+) -> dict[int, dict[int, ServiceStats]]:
+    """Return the past days' service statistics by line and hour, cached.
+
+    Past days do not move during the morning: they stay in the cache for
+    ``SERVICE_HISTORY_SECONDS`` (every ticket issued would otherwise read a
+    month of services again).
+    """
+    return public_cache.lookup(
+        key=f"service-history:{branch_id}:{on.isoformat()}",
+        find=lambda: _service_history(served=_served(branch_id=branch_id), on=on),
         timeout=SERVICE_HISTORY_SECONDS,
     )
+
+
+def _minutes_between(start: datetime.datetime, end: datetime.datetime) -> float:
+    return (end - start).total_seconds() / 60
+
+
+def service_profiles(*, branch: Branch, on: datetime.date) -> dict[int, ServiceProfile]:
+    """Return every line's service profile (by line id). Two queries, often one.
+
+    The past ``HISTORY_DAYS`` days before ``on`` by hour of call (Rome),
+    cached (see :func:`_history_by_line`), and the latest
+    ``RECENT_SERVICES`` services of ``on``, always read.
+    """
+    by_hour = _history_by_line(branch_id=branch.pk, on=on)
     # Today's recent services: the last RECENT_SERVICES of each line, cut by
     # a window function so that one query serves every line.
     today = (
-        served.filter(issued_on=on)
+        _served(branch_id=branch.pk)
+        .filter(issued_on=on)
         .annotate(
             rank=Window(
                 RowNumber(),
@@ -295,7 +316,7 @@ def service_profiles(*, branch: Branch, on: datetime.date) -> dict[int, ServiceP
     for line_id, called_at, finished_at in today:
         if called_at is not None and finished_at is not None:
             recent.setdefault(line_id, []).append(
-                (finished_at - called_at).total_seconds() / 60
+                _minutes_between(called_at, finished_at)
             )
     return {
         line_id: ServiceProfile(
@@ -350,10 +371,8 @@ def wait_estimate(
     )
 
 
-def ticket_position(*, ticket: Ticket) -> int | None:
-    """Return the ticket's place in line (1 = next), None when not waiting."""
-    if ticket.status != Ticket.Status.WAITING:
-        return None
+def _tickets_ahead(ticket: Ticket) -> QuerySet[Ticket]:
+    """Return the waiting tickets to be called before ``ticket``."""
     # The call order of ``waiting_tickets``: priority, issue time, then pk.
     earlier = Q(issued_at__lt=ticket.issued_at) | Q(
         issued_at=ticket.issued_at, pk__lt=ticket.pk
@@ -361,7 +380,7 @@ def ticket_position(*, ticket: Ticket) -> int | None:
     ahead = Q(priority=True) & earlier
     if not ticket.priority:
         ahead = Q(priority=True) | earlier
-    count = (
+    return (
         Ticket.objects.filter(
             branch_id=ticket.branch_id,
             line_id=ticket.line_id,
@@ -370,21 +389,41 @@ def ticket_position(*, ticket: Ticket) -> int | None:
         )
         .filter(ahead)
         .exclude(pk=ticket.pk)
-        .count()
     )
-    return count + 1
+
+
+def ticket_position(*, ticket: Ticket) -> int | None:
+    """Return the ticket's place in line (1 = next), None when not waiting."""
+    if ticket.status != Ticket.Status.WAITING:
+        return None
+    return _tickets_ahead(ticket).count() + 1
+
+
+def _serving_shifts() -> QuerySet[Shift]:
+    """Return the shifts serving now: open and not paused."""
+    return Shift.objects.filter(closed_at__isnull=True, paused_at__isnull=True)
 
 
 def open_counters_by_line(*, branch: Branch) -> dict[int, int]:
     """Return how many counters serve each line now (open, not paused)."""
     rows = (
-        Shift.objects.filter(
-            counter__branch=branch, closed_at__isnull=True, paused_at__isnull=True
-        )
+        _serving_shifts()
+        .filter(counter__branch=branch)
         .values("line_id")
         .annotate(n=Count("pk"))
     )
     return {row["line_id"]: row["n"] for row in rows}
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    """Return how many rows ``queryset`` holds, as a scalar subquery.
+
+    A plain ``COUNT`` with no grouping: always one row, 0 when none.
+    """
+    return Subquery(
+        queryset.order_by().values(n=Func(F("pk"), function="COUNT")),
+        output_field=IntegerField(),
+    )
 
 
 class _WaitFields:
@@ -419,14 +458,49 @@ def _rome_hour(now: datetime.datetime | None = None) -> int:
 
 
 def ticket_state(*, ticket: Ticket) -> TicketState:
-    """Return a ticket with its place in line and estimated wait."""
-    position = ticket_position(ticket=ticket)
-    if position is None:
+    """Return a ticket with its place in line and estimated wait.
+
+    Nothing is read for a ticket that does not wait. For a waiting one,
+    one query: today's latest services of its line, each row carrying the
+    ticket's place and the counters serving the line (scalar subqueries,
+    computed once); before the line's first service of the day, one more
+    for those two figures. The past days come from the cache (see
+    :func:`_history_by_line`).
+    """
+    if ticket.status != Ticket.Status.WAITING:
         return TicketState(ticket, None, None)
-    profile = service_profiles(branch=ticket.branch, on=ticket.issued_on).get(
-        ticket.line_id, EMPTY_PROFILE
+    ahead = _count(_tickets_ahead(ticket))
+    serving = _count(
+        _serving_shifts().filter(
+            counter__branch_id=ticket.branch_id, line_id=ticket.line_id
+        )
     )
-    counters = open_counters_by_line(branch=ticket.branch).get(ticket.line_id, 0)
+    rows = list(
+        _served(branch_id=ticket.branch_id)
+        .filter(line_id=ticket.line_id, issued_on=ticket.issued_on)
+        .annotate(ahead=ahead, counters=serving)
+        .order_by("-finished_at")
+        .values_list("called_at", "finished_at", "ahead", "counters")[:RECENT_SERVICES]
+    )
+    if rows:
+        before, counters = rows[0][2], rows[0][3]
+    else:
+        before, counters = (
+            Ticket.objects.filter(pk=ticket.pk)
+            .annotate(ahead=ahead, counters=serving)
+            .values_list("ahead", "counters")
+            .get()
+        )
+    history = _history_by_line(branch_id=ticket.branch_id, on=ticket.issued_on)
+    profile = ServiceProfile(
+        by_hour=history.get(ticket.line_id, {}),
+        recent=tuple(
+            _minutes_between(called_at, finished_at)
+            for called_at, finished_at, _, _ in rows
+            if called_at is not None and finished_at is not None
+        ),
+    )
+    position = before + 1
     return TicketState(
         ticket,
         position,

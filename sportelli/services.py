@@ -6,7 +6,7 @@ import secrets
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -212,14 +212,16 @@ def ticket_call_next(*, counter: Counter, operator: User) -> Ticket | None:
                 "Lo sportello è in pausa: riprendere il servizio prima di chiamare."
             ),
         )
-    if ticket_in_progress(counter=counter) is not None:
-        raise ApplicationError(
-            code="ticket_in_progress",
-            detail=_("Concludere il biglietto in corso prima di chiamare il prossimo."),
-        )
     now = timezone.now()
     on = calendar.to_rome(now).date()
-    queue = waiting_tickets(branch=counter.branch, line=shift.line, on=on)
+    # Whether the counter has a ticket in progress rides on the queue's read:
+    # like the streak's, after the shift's lock, it sees every call the
+    # counter made before.
+    queue = waiting_tickets(branch=counter.branch, line=shift.line, on=on).annotate(
+        counter_busy=Exists(
+            Ticket.objects.filter(counter=counter, status=Ticket.Status.CALLED)
+        )
+    )
     ticket, reason = None, ""
     limit = priority_streak_limit()
     if limit > 0:
@@ -240,11 +242,25 @@ def ticket_call_next(*, counter: Counter, operator: User) -> Ticket | None:
             reason = Ticket.CallReason.ANTI_STARVATION
     if ticket is None:
         ticket = queue.select_for_update(skip_locked=True).first()
-        if ticket is None:
-            return None
-        reason = (
-            Ticket.CallReason.PRIORITY if ticket.priority else Ticket.CallReason.ORDER
+        if ticket is not None:
+            reason = (
+                Ticket.CallReason.PRIORITY
+                if ticket.priority
+                else Ticket.CallReason.ORDER
+            )
+    # With nobody waiting, the ticket in progress is read on its own.
+    busy = (
+        ticket.counter_busy
+        if ticket is not None
+        else ticket_in_progress(counter=counter) is not None
+    )
+    if busy:
+        raise ApplicationError(
+            code="ticket_in_progress",
+            detail=_("Concludere il biglietto in corso prima di chiamare il prossimo."),
         )
+    if ticket is None:
+        return None
     ticket.status = Ticket.Status.CALLED
     ticket.line = shift.line  # the same line, already read: the answer needs it
     ticket.counter = counter
@@ -276,12 +292,14 @@ def _locked_called_ticket(*, ticket: Ticket, actor: User) -> Ticket:
     """Lock a called ticket that ``actor`` may act on.
 
     Its counter's operator may, and so may the branch's floor supervisor.
+    The ticket's branch never changes: the caller's copy of it is kept.
     """
     locked = (
         Ticket.objects.select_for_update(of=("self",))
-        .select_related("shift", "line", "branch", "counter")
+        .select_related("shift", "line", "counter")
         .get(pk=ticket.pk)
     )
+    locked.branch = ticket.branch
     if locked.status != Ticket.Status.CALLED:
         raise ApplicationError(
             code="invalid_state",
@@ -321,9 +339,15 @@ def ticket_complete(*, ticket: Ticket, actor: User, service_codes: list[str]) ->
     least one is needed where the line has a catalogue.
     """
     ticket = _locked_called_ticket(ticket=ticket, actor=actor)
-    codes = list(dict.fromkeys(service_codes))
-    services = list(Service.objects.filter(line=ticket.line, code__in=codes))
-    unknown = sorted(set(codes) - {s.code for s in services})
+    codes = set(service_codes)
+    # The line's whole catalogue in one read (a few services): it tells
+    # unknown codes apart and whether one at least is required.
+    catalogue = dict(
+        Service.objects.filter(line_id=ticket.line_id)
+        .order_by("position")
+        .values_list("code", "pk")
+    )
+    unknown = sorted(codes - catalogue.keys())
     if unknown:
         raise ValidationError(
             {
@@ -333,20 +357,26 @@ def ticket_complete(*, ticket: Ticket, actor: User, service_codes: list[str]) ->
                 ]
             }
         )
-    if not services and Service.objects.filter(line=ticket.line).exists():
+    if not codes and catalogue:
         raise ValidationError({"services": [_("Indicare almeno un servizio reso.")]})
+    performed = {code: pk for code, pk in catalogue.items() if code in codes}
     now = timezone.now()
     ticket.status = Ticket.Status.COMPLETED
     ticket.finished_at = now
     ticket.save(update_fields=["status", "finished_at", "updated_at"])
-    ticket.services.set(services)
+    # Services are recorded only here, once, as the called ticket closes:
+    # it has none yet.
+    Ticket.services.through.objects.bulk_create(
+        Ticket.services.through(ticket_id=ticket.pk, service_id=pk)
+        for pk in performed.values()
+    )
     _event(
         ticket,
         TicketEvent.Kind.COMPLETED,
         actor=actor,
         at=now,
         counter=ticket.counter,
-        services=[s.code for s in services],
+        services=list(performed),
     )
     return ticket
 

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from sedi import calendar
 from sedi.models import ServiceLine
 from sportelli.models import Ticket
 from sportelli.selectors import (
@@ -10,6 +11,7 @@ from sportelli.selectors import (
     ServiceProfile,
     ServiceStats,
     WaitEstimate,
+    open_counters_by_line,
     queue_summary,
     service_minutes_by_line,
     service_profiles,
@@ -266,6 +268,64 @@ def test_ticket_state_estimates_with_the_open_counters(branch, counter, morning)
         state.estimated_wait_min_minutes,
         state.estimated_wait_max_minutes,
     ) == (16, 12, 20)
+
+
+def test_ticket_state_reads_its_own_line_in_one_query(
+    branch, counter, morning, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr("sportelli.selectors.RECENT_SERVICES", 2)
+    today = datetime.date(2026, 12, 2)
+    base = timezone.now() - datetime.timedelta(hours=2)
+    for offset, minutes in ((0, 30), (40, 4), (50, 6)):
+        called = base + datetime.timedelta(minutes=offset)
+        TicketFactory.create(
+            branch=branch,
+            issued_on=today,
+            status=Ticket.Status.COMPLETED,
+            called_at=called,
+            finished_at=called + datetime.timedelta(minutes=minutes),
+        )
+    # Another line's services and counter change nothing here.
+    served(branch, minutes=50, on=today, line="socio-sanitari")
+    social = ServiceLine.objects.get(code="socio-sanitari")
+    ShiftFactory.create(counter=counter)
+    ShiftFactory.create(
+        counter=CounterFactory.create(branch=branch, number=9), line=social
+    )
+    tickets = [
+        TicketFactory.create(
+            branch=branch, issued_at=timezone.now() - datetime.timedelta(minutes=3 - i)
+        )
+        for i in range(3)
+    ]
+    ticket_state(ticket=tickets[0])  # the past days, once per cache period
+
+    with django_assert_num_queries(1):
+        state = ticket_state(ticket=tickets[2])
+
+    assert (state.position, state.open_counters) == (3, 1)
+    # 2 ahead × 5 min (4 and 6, the latest two) ÷ 1 counter = 10; spread
+    # 1 × √2 ÷ 1 ≈ 1.4.
+    assert state.wait == WaitEstimate(10, 8, 12)
+    # The same figures as the branch-wide reads of the queue.
+    pensioner = tickets[2].line_id
+    profile = service_profiles(branch=branch, on=today)[pensioner]
+    assert state.wait == wait_estimate(
+        position=ticket_position(ticket=tickets[2]) or 0,
+        open_counters=open_counters_by_line(branch=branch)[pensioner],
+        service=profile.at_hour(calendar.to_rome(timezone.now()).hour),
+    )
+
+
+def test_ticket_state_of_a_ticket_not_waiting_reads_nothing(
+    branch, morning, django_assert_num_queries
+):
+    ticket = TicketFactory.create(branch=branch, status=Ticket.Status.CALLED)
+
+    with django_assert_num_queries(0):
+        state = ticket_state(ticket=ticket)
+
+    assert (state.position, state.wait) == (None, None)
 
 
 def test_ticket_state_of_an_unserved_line_promises_no_wait(branch, counter, morning):

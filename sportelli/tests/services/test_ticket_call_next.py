@@ -188,3 +188,48 @@ def test_the_ticket_in_progress_must_be_closed_first(
     assert excinfo.value.code == "ticket_in_progress"
     second.refresh_from_db()
     assert second.status == Ticket.Status.WAITING
+
+
+def test_after_a_streak_with_only_priority_tickets_waiting_they_go_on(
+    branch, counter, operator, shift, morning
+):
+    for minutes in (40, 30, 20, 10):
+        waiting(branch, minutes, priority=True)
+    served = [serve(counter, operator, morning) for _ in range(4)]
+    ordinary = waiting(branch, 1)
+
+    assert [t.call_reason for t in served] == [Ticket.CallReason.PRIORITY] * 4
+    # The streak is still on: the ordinary ticket is called for it.
+    called = serve(counter, operator, morning)
+    assert called == ordinary
+    assert called.call_reason == Ticket.CallReason.ANTI_STARVATION
+
+
+def test_the_streak_counts_only_the_line_own_calls_of_the_day(
+    branch, counter, operator, shift, morning
+):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    for minutes in (40, 30, 20):
+        called = {
+            "priority": True,
+            "status": Ticket.Status.COMPLETED,
+            "called_at": timezone.now() - datetime.timedelta(minutes=minutes - 5),
+        }
+        waiting(branch, minutes, line="socio-sanitari", **called)
+        waiting(branch, minutes, issued_on=yesterday, **called)
+    waiting(branch, 30)
+    first = waiting(branch, 10, priority=True)
+
+    assert serve(counter, operator, morning) == first
+
+
+def test_a_ticket_in_progress_is_refused_with_nobody_waiting(
+    branch, counter, operator, shift, morning
+):
+    waiting(branch, 10)
+    ticket_call_next(counter=counter, operator=operator)
+
+    with pytest.raises(ApplicationError) as excinfo:
+        ticket_call_next(counter=counter, operator=operator)
+
+    assert excinfo.value.code == "ticket_in_progress"
