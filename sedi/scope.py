@@ -12,7 +12,8 @@ token, user, role, region, branch or line (now, and again at commit, like
 ``frontoffice.common.public_cache``). A copy is trusted only while the
 generation it was read under is still the current one, so a revoked role or
 token stops working at the next request in every process. The generation is
-read once per request (``ScopeMiddleware``).
+read once per request (``ScopeMiddleware``). Code writing those rows in bulk
+(``QuerySet.update``, which sends no signal) calls :func:`bump` itself.
 
 ``SCOPE_CACHE_SECONDS`` bounds how long a copy is kept (0: nothing is kept).
 It defaults to 0 without Redis: a cache local to each process could not tell
@@ -44,9 +45,10 @@ MAX_ENTRIES = 20_000
 
 # key -> (generation, stored at (monotonic), value)
 _local: dict[Any, tuple[str, float, Any]] = {}
-# The generation read for the request under way, if any.
-_request_generation: contextvars.ContextVar[dict[str, str] | None] = (
-    contextvars.ContextVar("scope_request_generation", default=None)
+# The request under way, if any: the generation read for it and what it
+# has read already.
+_request_memo: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "scope_request_memo", default=None
 )
 
 
@@ -73,12 +75,12 @@ def _read_generation() -> str | None:
 
 def generation() -> str | None:
     """Return the current generation (read once per request), None if unknown."""
-    memo = _request_generation.get()
-    if memo is not None and "value" in memo:
-        return memo["value"] or None
+    memo = _request_memo.get()
+    if memo is not None and "generation" in memo:
+        return memo["generation"] or None
     value = _read_generation()
     if memo is not None:
-        memo["value"] = value or ""
+        memo["generation"] = value or ""
     return value
 
 
@@ -93,21 +95,34 @@ def bump() -> None:
             logger.warning("Scope cache unreachable: %s", exc)
             value = ""
         _local.clear()
-        memo = _request_generation.get()
+        memo = _request_memo.get()
         if memo is not None:
-            memo["value"] = value
+            memo.clear()
+            memo["generation"] = value
 
     replace()
     transaction.on_commit(replace)
 
 
 def remembered(key: Any, find: Callable[[], T]) -> T:
-    """Return ``find()``, or a copy of what it returned under this generation.
+    """Return ``find()``, or a copy of what it returned earlier.
 
-    The generation is read before ``find`` reads the rows: an answer racing
-    a change is filed under the generation that change retires. What
-    ``find`` raises is not kept.
+    Within a request, a key is read once. Between requests, what ``find``
+    returned is kept under the generation, read before ``find`` reads the
+    rows: an answer racing a change is filed under the generation that
+    change retires. What ``find`` raises is not kept.
     """
+    memo = _request_memo.get()
+    kept = None if memo is None else memo.setdefault("kept", {})
+    if kept is not None and key in kept:
+        return _copied(kept[key])
+    value = _between_requests(key, find)
+    if kept is not None:
+        kept[key] = value
+    return _copied(value)
+
+
+def _between_requests(key: Any, find: Callable[[], T]) -> T:
     seconds = _seconds()
     if seconds <= 0:
         return find()
@@ -117,12 +132,12 @@ def remembered(key: Any, find: Callable[[], T]) -> T:
     now = _clock()
     entry = _local.get(key)
     if entry is not None and entry[0] == current and now - entry[1] < seconds:
-        return _copied(entry[2])
+        return entry[2]
     value = find()
     if len(_local) >= MAX_ENTRIES:
         _local.clear()
     _local[key] = (current, now, value)
-    return _copied(value)
+    return value
 
 
 def _copied(value: T) -> T:
@@ -138,17 +153,17 @@ def forget_local() -> None:
 
 
 class ScopeMiddleware:
-    """Read the generation at most once per request."""
+    """Read the generation, and each kept answer, at most once per request."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _request_generation.set({})
+        token = _request_memo.set({})
         try:
             return self.get_response(request)
         finally:
-            _request_generation.reset(token)
+            _request_memo.reset(token)
 
 
 def _changed(sender: type, **kwargs: Any) -> None:

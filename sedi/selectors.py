@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from sedi import scope
 from sedi.models import Branch, BranchLine, Service, ServiceLine, StaffRole
 
 Role = StaffRole.Role
@@ -27,13 +28,53 @@ def role_list(*, user: AnyUser) -> QuerySet[StaffRole]:
     return StaffRole.objects.filter(user=user).select_related("branch", "region")
 
 
+HeldRole = tuple[str, int | None, int | None]
+
+
+def roles_held(*, user: AnyUser) -> list[HeldRole]:
+    """Return the user's roles as ``(role, branch_id, region_id)``.
+
+    Read once per request, and kept between requests (``sedi.scope``):
+    roles change seldom, and every request of the hall asks them.
+    """
+    if not user.is_authenticated:
+        return []
+
+    def read() -> list[HeldRole]:
+        return list(role_list(user=user).values_list("role", "branch_id", "region_id"))
+
+    return scope.remembered(("roles", user.pk), read)
+
+
+def user_reaches(
+    *, user: AnyUser, branch: Branch, roles: Iterable[str] | None = None
+) -> bool:
+    """Return whether ``user`` may act on ``branch`` through any of ``roles``.
+
+    The reach of :func:`branch_list` for one branch, decided on the roles
+    held: a branch's role reaches it, a region's role every branch of the
+    region, a superuser every branch; any role when ``roles`` is None.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    wanted = None if roles is None else set(roles)
+    return any(
+        (wanted is None or role in wanted)
+        and (branch_id == branch.pk or region_id == branch.region_id)
+        for role, branch_id, region_id in roles_held(user=user)
+    )
+
+
 def user_has_role(*, user: AnyUser, roles: Iterable[str]) -> bool:
     """Return whether ``user`` holds any of ``roles`` in any scope."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
         return True
-    return role_list(user=user).filter(role__in=list(roles)).exists()
+    wanted = set(roles)
+    return any(role in wanted for role, _, _ in roles_held(user=user))
 
 
 def branch_list(
@@ -71,15 +112,20 @@ def branch_get(
     Another branch's objects answer 404, not 403: their existence is not
     disclosed.
     """
-    branches = (
-        branch_list_with_lines(user=user, roles=roles)
-        if with_lines
-        else branch_list(user=user, roles=roles)
-    )
-    branch = branches.filter(code=code).first()
-    if branch is None:
+    if with_lines:
+        found = branch_list_with_lines(user=user, roles=roles).filter(code=code).first()
+    else:
+        # The branch by code is kept between requests (sedi.scope), and the
+        # reach decided on the roles held.
+        found = scope.remembered(
+            ("branch", code),
+            lambda: Branch.objects.select_related("region").filter(code=code).first(),
+        )
+        if found is not None and not user_reaches(user=user, branch=found, roles=roles):
+            found = None
+    if found is None:
         raise Http404(code)
-    return branch
+    return found
 
 
 def branch_lines_open(*, branch: Branch, on: datetime.date) -> list[BranchLine]:
@@ -142,4 +188,4 @@ def region_staff_emails(*, region_id: int, role: str) -> list[str]:
 
 def user_has_role_at(*, user: AnyUser, branch: Branch, roles: Iterable[str]) -> bool:
     """Return whether ``user`` holds any of ``roles`` at ``branch``."""
-    return branch_list(user=user, roles=roles).filter(pk=branch.pk).exists()
+    return user_reaches(user=user, branch=branch, roles=roles)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from frontoffice.common.auth import token_is_expired
+from sedi import scope
 from sedi.catalogue import catalogue_load, kiosk_descriptions_fill
 from sedi.models import Branch, BranchLine, Region, Service, ServiceLine, StaffRole
 
@@ -22,7 +23,13 @@ def catalogue_sync() -> int:
 
     Return the number of rows written (0 when already in line).
     """
-    return catalogue_load(ServiceLine, Service) + kiosk_descriptions_fill(ServiceLine)
+    written = catalogue_load(ServiceLine, Service) + kiosk_descriptions_fill(
+        ServiceLine
+    )
+    if written:
+        # Rows written in bulk send no signal: retire the lines kept.
+        scope.bump()
+    return written
 
 
 def branch_line_validate(*, branch: Branch, line: ServiceLine) -> None:

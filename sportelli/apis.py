@@ -21,10 +21,10 @@ from sedi.models import Branch, StaffRole
 from sedi.permissions import (
     OFFICE_ROLES,
     IsStaff,
-    branch_for,
     holds_role_at,
     role_required,
 )
+from sedi.selectors import branch_get
 from sportelli import selectors, services
 from sportelli.models import Ticket
 
@@ -95,7 +95,7 @@ class TicketIssueApi(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: TicketOutputSerializer})
     def post(self, request: Request, branch: str) -> Response:
-        obj = branch_for(request, code=branch, roles=ISSUERS)
+        obj = branch_get(user=request.user, code=branch, roles=ISSUERS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         at_desk = holds_role_at(
@@ -131,7 +131,7 @@ class QueueApi(APIView):
 
     @extend_schema(responses=LineQueueSerializer(many=True))
     def get(self, request: Request, branch: str) -> Response:
-        obj = branch_for(request, code=branch)
+        obj = branch_get(user=request.user, code=branch)
         rows = selectors.queue_summary(branch=obj)
         return Response(LineQueueSerializer(rows, many=True).data)
 
@@ -170,7 +170,7 @@ class CounterListApi(APIView):
 
     @extend_schema(responses=CounterOutputSerializer(many=True))
     def get(self, request: Request, branch: str) -> Response:
-        obj = branch_for(request, code=branch)
+        obj = branch_get(user=request.user, code=branch)
         counters = selectors.counter_list(branch=obj)
         return Response(CounterOutputSerializer(counters, many=True).data)
 

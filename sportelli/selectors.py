@@ -1,6 +1,7 @@
 """Reads of the counters: queues, positions, waits, hall display."""
 
 import datetime
+import functools
 import hashlib
 import math
 import statistics
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Avg,
     Count,
@@ -16,24 +18,23 @@ from django.db.models import (
     F,
     FloatField,
     Func,
-    IntegerField,
     Max,
     Min,
     Prefetch,
     Q,
     QuerySet,
     StdDev,
-    Subquery,
     Window,
 )
 from django.db.models.functions import Coalesce, ExtractHour, RowNumber
 from django.http import Http404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from frontoffice.common import public_cache
 from sedi import calendar
 from sedi.models import Branch, Service, ServiceLine
-from sedi.selectors import branch_lines_open, branch_list
+from sedi.selectors import branch_lines_open, user_reaches
 from sportelli.models import Counter, Shift, Ticket
 
 # Without any service time measured yet, a closed-cycle service is assumed
@@ -415,17 +416,6 @@ def open_counters_by_line(*, branch: Branch) -> dict[int, int]:
     return {row["line_id"]: row["n"] for row in rows}
 
 
-def _count(queryset: QuerySet) -> Subquery:
-    """Return how many rows ``queryset`` holds, as a scalar subquery.
-
-    A plain ``COUNT`` with no grouping: always one row, 0 when none.
-    """
-    return Subquery(
-        queryset.order_by().values(n=Func(F("pk"), function="COUNT")),
-        output_field=IntegerField(),
-    )
-
-
 class _WaitFields:
     """The API's wait figures, read from an optional :class:`WaitEstimate`."""
 
@@ -457,46 +447,86 @@ def _rome_hour(now: datetime.datetime | None = None) -> int:
     return calendar.to_rome(now or timezone.now()).hour
 
 
+def _utc(value: datetime.datetime | str) -> datetime.datetime:
+    """Return a timestamp read by a plain cursor as an aware UTC datetime."""
+    if isinstance(value, str):  # SQLite may hand back the stored text
+        parsed = parse_datetime(value)
+        assert parsed is not None, value
+        value = parsed
+    if timezone.is_naive(value):  # SQLite stores UTC without an offset
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
+
+
+@functools.cache
+def _line_figures_sql(priority: bool) -> str:
+    """The one statement behind :func:`ticket_state` (see there)."""
+    ticket = Ticket._meta.db_table
+    shift, counter = Shift._meta.db_table, Counter._meta.db_table
+    # The call order of ``waiting_tickets``: priority, issue time, then pk.
+    earlier = "(t.issued_at < %(at)s OR (t.issued_at = %(at)s AND t.id < %(id)s))"
+    ahead = f"t.priority AND {earlier}" if priority else f"t.priority OR {earlier}"
+    return f"""
+        SELECT figures.ahead, figures.counters, recent.called_at, recent.finished_at
+        FROM (
+            SELECT
+                (SELECT COUNT(*) FROM {ticket} t
+                 WHERE t.branch_id = %(branch)s AND t.line_id = %(line)s
+                   AND t.issued_on = %(on)s AND t.status = %(waiting)s
+                   AND t.id <> %(id)s AND ({ahead})) AS ahead,
+                (SELECT COUNT(*) FROM {shift} s
+                 JOIN {counter} c ON c.id = s.counter_id
+                 WHERE c.branch_id = %(branch)s AND s.line_id = %(line)s
+                   AND s.closed_at IS NULL AND s.paused_at IS NULL) AS counters
+        ) figures
+        LEFT JOIN (
+            SELECT t.called_at, t.finished_at FROM {ticket} t
+            WHERE t.branch_id = %(branch)s AND t.line_id = %(line)s
+              AND t.issued_on = %(on)s AND t.status = %(completed)s
+              AND t.called_at IS NOT NULL AND t.finished_at IS NOT NULL
+            ORDER BY t.finished_at DESC
+            LIMIT %(recent)s
+        ) recent ON 1 = 1
+    """
+
+
 def ticket_state(*, ticket: Ticket) -> TicketState:
     """Return a ticket with its place in line and estimated wait.
 
-    Nothing is read for a ticket that does not wait. For a waiting one,
-    one query: today's latest services of its line, each row carrying the
-    ticket's place and the counters serving the line (scalar subqueries,
-    computed once); before the line's first service of the day, one more
-    for those two figures. The past days come from the cache (see
-    :func:`_history_by_line`).
+    Nothing is read for a ticket that does not wait. For a waiting one, one
+    statement: its place (the tickets ahead in the call order of
+    :func:`waiting_tickets`, as :func:`ticket_position` counts them), the
+    counters serving its line now (as :func:`open_counters_by_line`) and
+    today's latest services of the line (as :func:`service_profiles`), one
+    row per service or a single row before the first. Every ticket issued
+    and every virtual ticket asks it, so it is written once by hand rather
+    than compiled by the ORM at each request (SQLite and PostgreSQL alike).
+    The past days come from the cache (see :func:`_history_by_line`).
     """
     if ticket.status != Ticket.Status.WAITING:
         return TicketState(ticket, None, None)
-    ahead = _count(_tickets_ahead(ticket))
-    serving = _count(
-        _serving_shifts().filter(
-            counter__branch_id=ticket.branch_id, line_id=ticket.line_id
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _line_figures_sql(bool(ticket.priority)),
+            {
+                "branch": ticket.branch_id,
+                "line": ticket.line_id,
+                "on": ticket.issued_on,
+                "id": ticket.pk,
+                "at": ticket.issued_at,
+                "waiting": Ticket.Status.WAITING.value,
+                "completed": Ticket.Status.COMPLETED.value,
+                "recent": RECENT_SERVICES,
+            },
         )
-    )
-    rows = list(
-        _served(branch_id=ticket.branch_id)
-        .filter(line_id=ticket.line_id, issued_on=ticket.issued_on)
-        .annotate(ahead=ahead, counters=serving)
-        .order_by("-finished_at")
-        .values_list("called_at", "finished_at", "ahead", "counters")[:RECENT_SERVICES]
-    )
-    if rows:
-        before, counters = rows[0][2], rows[0][3]
-    else:
-        before, counters = (
-            Ticket.objects.filter(pk=ticket.pk)
-            .annotate(ahead=ahead, counters=serving)
-            .values_list("ahead", "counters")
-            .get()
-        )
+        rows = cursor.fetchall()
+    before, counters = int(rows[0][0]), int(rows[0][1])
     history = _history_by_line(branch_id=ticket.branch_id, on=ticket.issued_on)
     profile = ServiceProfile(
         by_hour=history.get(ticket.line_id, {}),
         recent=tuple(
-            _minutes_between(called_at, finished_at)
-            for called_at, finished_at, _, _ in rows
+            _minutes_between(_utc(called_at), _utc(finished_at))
+            for _, _, called_at, finished_at in rows
             if called_at is not None and finished_at is not None
         ),
     )
@@ -609,17 +639,19 @@ def last_calls(*, branch: Branch, on: datetime.date, limit: int = 8):
 
 
 def counter_get(*, user, counter_id: int, roles) -> Counter:
-    """Return a counter of one of the user's branches (by ``roles``), else 404."""
+    """Return a counter of one of the user's branches (by ``roles``), else 404.
+
+    Read by its key, then the reach decided on the roles held (kept between
+    requests): no per-request scope query.
+    """
     counter = (
         Counter.objects.select_related("branch")
-        .filter(
-            pk=counter_id,
-            is_active=True,
-            branch__in=branch_list(user=user, roles=roles),
-        )
+        .filter(pk=counter_id, is_active=True)
         .first()
     )
-    if counter is None:
+    if counter is None or not user_reaches(
+        user=user, branch=counter.branch, roles=roles
+    ):
         raise Http404(counter_id)
     return counter
 
@@ -628,10 +660,10 @@ def ticket_get(*, user, ticket_id: int, roles) -> Ticket:
     """Return a ticket of one of the user's branches (by ``roles``), else 404."""
     ticket = (
         Ticket.objects.select_related("branch", "line", "counter")
-        .filter(pk=ticket_id, branch__in=branch_list(user=user, roles=roles))
+        .filter(pk=ticket_id)
         .first()
     )
-    if ticket is None:
+    if ticket is None or not user_reaches(user=user, branch=ticket.branch, roles=roles):
         raise Http404(ticket_id)
     return ticket
 

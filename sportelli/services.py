@@ -6,7 +6,7 @@ import secrets
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -212,16 +212,16 @@ def ticket_call_next(*, counter: Counter, operator: User) -> Ticket | None:
                 "Lo sportello è in pausa: riprendere il servizio prima di chiamare."
             ),
         )
+    # Checked before any waiting ticket is locked: a busy counter's refused
+    # call must not hold the next ticket back from another counter.
+    if ticket_in_progress(counter=counter) is not None:
+        raise ApplicationError(
+            code="ticket_in_progress",
+            detail=_("Concludere il biglietto in corso prima di chiamare il prossimo."),
+        )
     now = timezone.now()
     on = calendar.to_rome(now).date()
-    # Whether the counter has a ticket in progress rides on the queue's read:
-    # like the streak's, after the shift's lock, it sees every call the
-    # counter made before.
-    queue = waiting_tickets(branch=counter.branch, line=shift.line, on=on).annotate(
-        counter_busy=Exists(
-            Ticket.objects.filter(counter=counter, status=Ticket.Status.CALLED)
-        )
-    )
+    queue = waiting_tickets(branch=counter.branch, line=shift.line, on=on)
     ticket, reason = None, ""
     limit = priority_streak_limit()
     if limit > 0:
@@ -242,25 +242,11 @@ def ticket_call_next(*, counter: Counter, operator: User) -> Ticket | None:
             reason = Ticket.CallReason.ANTI_STARVATION
     if ticket is None:
         ticket = queue.select_for_update(skip_locked=True).first()
-        if ticket is not None:
-            reason = (
-                Ticket.CallReason.PRIORITY
-                if ticket.priority
-                else Ticket.CallReason.ORDER
-            )
-    # With nobody waiting, the ticket in progress is read on its own.
-    busy = (
-        ticket.counter_busy
-        if ticket is not None
-        else ticket_in_progress(counter=counter) is not None
-    )
-    if busy:
-        raise ApplicationError(
-            code="ticket_in_progress",
-            detail=_("Concludere il biglietto in corso prima di chiamare il prossimo."),
+        if ticket is None:
+            return None
+        reason = (
+            Ticket.CallReason.PRIORITY if ticket.priority else Ticket.CallReason.ORDER
         )
-    if ticket is None:
-        return None
     ticket.status = Ticket.Status.CALLED
     ticket.line = shift.line  # the same line, already read: the answer needs it
     ticket.counter = counter

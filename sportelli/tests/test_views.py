@@ -656,7 +656,8 @@ def test_kiosk_ticket_prints_by_itself_where_the_branch_asks_for_it(client, demo
     url = f"/totem/roma-centro/biglietto/{ticket.pk}/"
 
     by_hand = client.get(url).text
-    Branch.objects.filter(pk=demo.pk).update(kiosk_auto_print=True)
+    demo.kiosk_auto_print = True  # as the admin saves it
+    demo.save()
     automatic = client.get(url).text
 
     assert "data-auto-print" not in by_hand

@@ -102,10 +102,10 @@ def test_call_next_returns_the_ticket_or_204(
     client = client_of(operator)
 
     # The caller's roles, the counter, then (within two savepoints) its locked
-    # shift, the line's last calls, the next ticket (with whether the counter
-    # is busy), its call and its event; a called ticket's answer reads
-    # nothing more.
-    with django_assert_max_num_queries(9):
+    # shift, the ticket in progress (none), the line's last calls, the next
+    # ticket, its call and its event; a called ticket's answer reads nothing
+    # more.
+    with django_assert_max_num_queries(10):
         response = post(client, f"/api/v1/counters/{counter.pk}/call-next/")
 
     assert response.status_code == 200
