@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -398,6 +399,9 @@ class TicketStatusApi(APIView):
             key=selectors.ticket_status_cache_key(public_code=public_code),
             branch_id=branch_id,
             build=build,
+            # Its place and wait move only with the branch's events (which
+            # retire it) and with the hour of the day (the service times).
+            seconds=public_cache.until_next_hour(cap=settings.PUBLIC_TICKET_SECONDS),
         )
         return public_cache.json_response(request, answer)
 

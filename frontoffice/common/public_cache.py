@@ -50,6 +50,17 @@ def _seconds() -> int:
     return int(getattr(settings, "PUBLIC_CACHE_SECONDS", 2))
 
 
+def until_next_hour(*, cap: int, now: float | None = None) -> int:
+    """Return the seconds an answer that changes only with its events and the
+    hour of the day may be kept: up to ``cap``, never past the next hour.
+
+    Rome's offset from UTC is a whole number of hours, so its hours turn
+    with UTC's, summer time or not.
+    """
+    moment = time.time() if now is None else now
+    return max(1, min(cap, 3600 - int(moment) % 3600))
+
+
 def _get(key: str) -> Any:
     try:
         return cache.get(key)
@@ -71,6 +82,11 @@ def _add(key: str, value: Any, timeout: int) -> bool:
     except Exception as exc:  # as above
         logger.warning("Public cache unreachable: %s", exc)
         return False
+
+
+def _shared() -> bool:
+    """Whether the cache is shared by every process (Redis), not local."""
+    return "locmem" not in str(settings.CACHES["default"]["BACKEND"]).lower()
 
 
 def _generation_key(branch_id: int) -> str:
@@ -117,14 +133,22 @@ class Answer:
     etag: str
     branch_id: int
     generation: str
+    # How long it is kept when no event retires it.
+    seconds: int = 0
 
 
-def cached_json(*, key: str, branch_id: int, build: Callable[[], Any]) -> Answer:
+def cached_json(
+    *, key: str, branch_id: int, build: Callable[[], Any], seconds: int | None = None
+) -> Answer:
     """Return ``build()`` rendered as JSON with its ETag, from the cache if there.
 
     The generation is read before ``build`` reads the rows, so that an answer
-    racing a change is filed under the generation that change retires.
+    racing a change is filed under the generation that change retires. It is
+    kept ``seconds`` (default ``PUBLIC_CACHE_SECONDS``) when no event retires
+    it; never longer than ``PUBLIC_CACHE_SECONDS`` without a shared cache,
+    where another process's events go unseen.
     """
+    seconds = _seconds() if seconds is None or not _shared() else seconds
     current = generation(branch_id)
     full_key = f"{key}:{current}"
     entry = _get(full_key)
@@ -132,8 +156,14 @@ def cached_json(*, key: str, branch_id: int, build: Callable[[], Any]) -> Answer
         body = JSONRenderer().render(build())
         etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
         entry = (body, etag)
-        _set(full_key, entry, _seconds())
-    return Answer(body=entry[0], etag=entry[1], branch_id=branch_id, generation=current)
+        _set(full_key, entry, seconds)
+    return Answer(
+        body=entry[0],
+        etag=entry[1],
+        branch_id=branch_id,
+        generation=current,
+        seconds=seconds,
+    )
 
 
 def json_response(request: HttpRequest, answer: Answer) -> HttpResponse:
@@ -243,10 +273,12 @@ def forget_local() -> None:
     _local.clear()
 
 
-def _keep_local(path: str, entry: tuple, now: float) -> None:
+def _keep_local(
+    path: str, entry: tuple, now: float, seconds: int | None = None
+) -> None:
     if len(_local) >= LOCAL_ENTRIES:
         _local.clear()  # bounded memory; the shared cache still holds them
-    _local[path] = (now + _seconds(), entry)
+    _local[path] = (now + min(seconds or _seconds(), _seconds()), entry)
 
 
 def store(path: str, response: HttpResponse) -> None:
@@ -265,7 +297,7 @@ def store(path: str, response: HttpResponse) -> None:
         if name.lower() not in {"set-cookie", "content-length"}
     ]
     entry = (answer.branch_id, answer.generation, answer.etag, headers, answer.body)
-    _set(_response_key(path), entry, _seconds())
+    _set(_response_key(path), entry, answer.seconds or _seconds())
     _keep_local(path, entry, time.monotonic())
 
 

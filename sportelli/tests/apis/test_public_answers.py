@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.core import signals
 from django.db import close_old_connections
 
@@ -195,3 +196,38 @@ def test_the_deployed_application_sends_a_stored_answer_without_django(
     assert unchanged[2] == b""
     # A host the site does not serve is refused by the full path, as before.
     assert other_host[0].startswith("400")
+
+
+def test_a_virtual_ticket_is_kept_until_the_next_hour_at_most():
+    nine = datetime.datetime(2026, 12, 2, 9, 0, tzinfo=ROME).timestamp()
+
+    assert public_cache.until_next_hour(cap=300, now=nine) == 300
+    assert public_cache.until_next_hour(cap=300, now=nine + 58 * 60) == 120
+    assert public_cache.until_next_hour(cap=300, now=nine + 3599.5) == 1
+
+
+@pytest.mark.parametrize(
+    ("shared", "minute", "kept"),
+    [(True, 0, 300), (True, 58, 120), (False, 0, 2)],
+)
+def test_a_virtual_ticket_outlives_the_display_only_with_a_shared_cache(
+    api_client, branch, settings, monkeypatch, shared, minute, kept
+):
+    settings.PUBLIC_CACHE_SECONDS = 2
+    settings.PUBLIC_TICKET_SECONDS = 300
+    monkeypatch.setattr(public_cache, "_shared", lambda: shared)
+    stored: dict[str, int] = {}
+    real_set = public_cache._set
+
+    def spy(key, value, timeout):
+        stored[key.split(":")[0]] = timeout
+        return real_set(key, value, timeout)
+
+    monkeypatch.setattr(public_cache, "_set", spy)
+    at = datetime.datetime(2026, 12, 2, 9, minute, tzinfo=ROME)
+    with time_machine.travel(at, tick=False):
+        ticket = TicketFactory.create(branch=branch, number=5)
+        response = api_client.get(f"/api/v1/tickets/status/{ticket.public_code}/")
+
+    assert response.status_code == 200
+    assert stored["public-response"] == kept
