@@ -310,9 +310,14 @@ class Bench:
                     f"{outcome.percentile(50, kind):.0f}",
                     f"{p95:.0f}",
                     f"{outcome.percentile(99, kind):.0f}",
-                    f"issue p95 {outcome.percentile(95, 'issue'):.0f} ms, "
-                    f"call-next p95 {outcome.percentile(95, 'call-next'):.0f} ms; "
-                    f"{issued} issued; "
+                    (
+                        ""
+                        if kind
+                        else f"issue p95 {outcome.percentile(95, 'issue'):.0f} ms, "
+                        f"call-next p95 {outcome.percentile(95, 'call-next'):.0f}"
+                        " ms; "
+                    )
+                    + f"{issued} issued; "
                     + (f"{empty} call-next with nobody waiting; " if empty else "")
                     + f"errors {errors or 0}; "
                     + ", ".join(f"{k} {v}" for k, v in problems.items()),
