@@ -223,13 +223,13 @@ TICKET_ISSUE_RATE = env.int("TICKET_ISSUE_RATE", default=30)
 # what no event announces (the hour that moves a wait estimate); with a cache
 # local to each process it also bounds how long another process keeps the old
 # generation.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=30 if REDIS_URL else 2)
 # Tokens, roles, branches and lines kept in each process between requests
 # (sedi/scope.py); only with a cache shared by every process.
 SCOPE_CACHE_SECONDS = env.int("SCOPE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 # A virtual ticket changes only with its branch's events and the hour: kept
 # longer, never past the next hour (frontoffice/common/public_cache.py).
 PUBLIC_TICKET_SECONDS = env.int("PUBLIC_TICKET_SECONDS", default=300)
-PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=30 if REDIS_URL else 2)
 # How long citizens' personal data (codice fiscale, names, contacts) are
 # kept after an appointment, an escalation or a protocol registration.
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=730)

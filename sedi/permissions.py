@@ -13,7 +13,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from sedi.models import Branch, StaffRole
-from sedi.selectors import HeldRole, roles_held
+from sedi.selectors import HeldRole, roles_held, user_reaches
 
 
 def held_roles(request: Request) -> list[HeldRole]:
@@ -23,13 +23,7 @@ def held_roles(request: Request) -> list[HeldRole]:
 
 def holds_role_at(request: Request, *, branch: Branch, roles: Iterable[str]) -> bool:
     """Return whether the caller holds any of ``roles`` at ``branch``."""
-    if request.user.is_superuser:
-        return True
-    wanted = set(roles)
-    return any(
-        role in wanted and (branch_id == branch.pk or region_id == branch.region_id)
-        for role, branch_id, region_id in held_roles(request)
-    )
+    return user_reaches(user=request.user, branch=branch, roles=roles)
 
 
 def role_required(*roles: str) -> type[BasePermission]:

@@ -23,9 +23,8 @@ def catalogue_sync() -> int:
 
     Return the number of rows written (0 when already in line).
     """
-    written = catalogue_load(ServiceLine, Service) + kiosk_descriptions_fill(
-        ServiceLine
-    )
+    written = catalogue_load(ServiceLine, Service)
+    written += kiosk_descriptions_fill(ServiceLine)
     if written:
         # Rows written in bulk send no signal: retire the lines kept.
         scope.bump()

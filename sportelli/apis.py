@@ -19,12 +19,7 @@ from frontoffice.common import public_cache
 from frontoffice.common.access import PUBLIC, access
 from frontoffice.common.api import request_user
 from sedi.models import Branch, StaffRole
-from sedi.permissions import (
-    OFFICE_ROLES,
-    IsStaff,
-    holds_role_at,
-    role_required,
-)
+from sedi.permissions import OFFICE_ROLES, IsStaff, holds_role_at, role_required
 from sedi.selectors import branch_get
 from sportelli import selectors, services
 from sportelli.models import Ticket

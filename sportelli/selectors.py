@@ -372,8 +372,10 @@ def wait_estimate(
     )
 
 
-def _tickets_ahead(ticket: Ticket) -> QuerySet[Ticket]:
-    """Return the waiting tickets to be called before ``ticket``."""
+def ticket_position(*, ticket: Ticket) -> int | None:
+    """Return the ticket's place in line (1 = next), None when not waiting."""
+    if ticket.status != Ticket.Status.WAITING:
+        return None
     # The call order of ``waiting_tickets``: priority, issue time, then pk.
     earlier = Q(issued_at__lt=ticket.issued_at) | Q(
         issued_at=ticket.issued_at, pk__lt=ticket.pk
@@ -381,7 +383,7 @@ def _tickets_ahead(ticket: Ticket) -> QuerySet[Ticket]:
     ahead = Q(priority=True) & earlier
     if not ticket.priority:
         ahead = Q(priority=True) | earlier
-    return (
+    count = (
         Ticket.objects.filter(
             branch_id=ticket.branch_id,
             line_id=ticket.line_id,
@@ -390,26 +392,17 @@ def _tickets_ahead(ticket: Ticket) -> QuerySet[Ticket]:
         )
         .filter(ahead)
         .exclude(pk=ticket.pk)
+        .count()
     )
-
-
-def ticket_position(*, ticket: Ticket) -> int | None:
-    """Return the ticket's place in line (1 = next), None when not waiting."""
-    if ticket.status != Ticket.Status.WAITING:
-        return None
-    return _tickets_ahead(ticket).count() + 1
-
-
-def _serving_shifts() -> QuerySet[Shift]:
-    """Return the shifts serving now: open and not paused."""
-    return Shift.objects.filter(closed_at__isnull=True, paused_at__isnull=True)
+    return count + 1
 
 
 def open_counters_by_line(*, branch: Branch) -> dict[int, int]:
     """Return how many counters serve each line now (open, not paused)."""
     rows = (
-        _serving_shifts()
-        .filter(counter__branch=branch)
+        Shift.objects.filter(
+            counter__branch=branch, closed_at__isnull=True, paused_at__isnull=True
+        )
         .values("line_id")
         .annotate(n=Count("pk"))
     )

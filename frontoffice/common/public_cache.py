@@ -134,7 +134,7 @@ class Answer:
     branch_id: int
     generation: str
     # How long it is kept when no event retires it.
-    seconds: int = 0
+    seconds: int
 
 
 def cached_json(
@@ -273,12 +273,10 @@ def forget_local() -> None:
     _local.clear()
 
 
-def _keep_local(
-    path: str, entry: tuple, now: float, seconds: int | None = None
-) -> None:
+def _keep_local(path: str, entry: tuple, now: float) -> None:
     if len(_local) >= LOCAL_ENTRIES:
         _local.clear()  # bounded memory; the shared cache still holds them
-    _local[path] = (now + min(seconds or _seconds(), _seconds()), entry)
+    _local[path] = (now + _seconds(), entry)
 
 
 def store(path: str, response: HttpResponse) -> None:
@@ -297,7 +295,7 @@ def store(path: str, response: HttpResponse) -> None:
         if name.lower() not in {"set-cookie", "content-length"}
     ]
     entry = (answer.branch_id, answer.generation, answer.etag, headers, answer.body)
-    _set(_response_key(path), entry, answer.seconds or _seconds())
+    _set(_response_key(path), entry, answer.seconds)
     _keep_local(path, entry, time.monotonic())
 
 

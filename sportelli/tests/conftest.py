@@ -59,6 +59,13 @@ def supervisor(branch):
 
 
 @pytest.fixture
+def kiosk(branch):
+    user = UserFactory.create(username="kiosk")
+    StaffRoleFactory.create(user=user, role=StaffRole.Role.KIOSK, branch=branch)
+    return user
+
+
+@pytest.fixture
 def receptionist(branch):
     user = UserFactory.create(username="reception")
     StaffRoleFactory.create(user=user, role=StaffRole.Role.RECEPTION, branch=branch)

@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 from sedi import scope
 from sedi.models import BranchLine, StaffRole
 from sedi.services import auth_tokens_revoke
-from sedi.tests.factories import StaffRoleFactory, UserFactory
+from sedi.tests.factories import UserFactory
 from sportelli.models import Ticket
 from sportelli.tests.conftest import MORNING
 
@@ -25,13 +25,6 @@ pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/branches/roma-centro/tickets/"
 LINE = {"line": "soggetto-contribuente"}
-
-
-@pytest.fixture
-def kiosk(branch):
-    user = UserFactory.create(username="chiosco")
-    StaffRoleFactory.create(user=user, role=StaffRole.Role.KIOSK, branch=branch)
-    return user
 
 
 @pytest.fixture

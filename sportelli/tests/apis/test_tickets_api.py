@@ -4,8 +4,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from sedi.models import StaffRole
-from sedi.tests.factories import BranchFactory, StaffRoleFactory, UserFactory
+from sedi.tests.factories import BranchFactory
 from sportelli import services
 from sportelli.models import Shift, Ticket, TicketEvent
 from sportelli.tests.conftest import MORNING, ROME, STANDARD_LINES
@@ -14,13 +13,6 @@ from sportelli.tests.factories import CounterFactory, ShiftFactory, TicketFactor
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/branches/roma-centro/tickets/"
-
-
-@pytest.fixture
-def kiosk(branch):
-    user = UserFactory.create(username="kiosk")
-    StaffRoleFactory.create(user=user, role=StaffRole.Role.KIOSK, branch=branch)
-    return user
 
 
 @pytest.fixture

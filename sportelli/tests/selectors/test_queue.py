@@ -38,6 +38,20 @@ def served(branch, *, minutes, on, line=PENSIONER):
     )
 
 
+def served_in_turn(branch, *, on, turns):
+    """Close services two hours ago onward: (minutes after the first, length)."""
+    base = timezone.now() - datetime.timedelta(hours=2)
+    for offset, minutes in turns:
+        called = base + datetime.timedelta(minutes=offset)
+        TicketFactory.create(
+            branch=branch,
+            issued_on=on,
+            status=Ticket.Status.COMPLETED,
+            called_at=called,
+            finished_at=called + datetime.timedelta(minutes=minutes),
+        )
+
+
 @pytest.mark.parametrize(
     ("position", "minutes", "counters", "expected"),
     [
@@ -214,16 +228,7 @@ def test_service_time_uses_today_then_history_then_the_default(branch, morning):
 def test_today_mean_uses_the_most_recent_services_only(branch, morning, monkeypatch):
     monkeypatch.setattr("sportelli.selectors.RECENT_SERVICES", 2)
     today = datetime.date(2026, 12, 2)
-    base = timezone.now() - datetime.timedelta(hours=2)
-    for offset, minutes in ((0, 30), (40, 4), (50, 6)):
-        called = base + datetime.timedelta(minutes=offset)
-        TicketFactory.create(
-            branch=branch,
-            issued_on=today,
-            status=Ticket.Status.COMPLETED,
-            called_at=called,
-            finished_at=called + datetime.timedelta(minutes=minutes),
-        )
+    served_in_turn(branch, on=today, turns=((0, 30), (40, 4), (50, 6)))
 
     pensioner = ServiceLine.objects.get(code=PENSIONER).pk
     assert service_minutes_by_line(branch=branch, on=today)[pensioner] == 5.0
@@ -275,16 +280,7 @@ def test_ticket_state_reads_its_own_line_in_one_query(
 ):
     monkeypatch.setattr("sportelli.selectors.RECENT_SERVICES", 2)
     today = datetime.date(2026, 12, 2)
-    base = timezone.now() - datetime.timedelta(hours=2)
-    for offset, minutes in ((0, 30), (40, 4), (50, 6)):
-        called = base + datetime.timedelta(minutes=offset)
-        TicketFactory.create(
-            branch=branch,
-            issued_on=today,
-            status=Ticket.Status.COMPLETED,
-            called_at=called,
-            finished_at=called + datetime.timedelta(minutes=minutes),
-        )
+    served_in_turn(branch, on=today, turns=((0, 30), (40, 4), (50, 6)))
     # Another line's services and counter change nothing here.
     served(branch, minutes=50, on=today, line="socio-sanitari")
     social = ServiceLine.objects.get(code="socio-sanitari")
