@@ -12,6 +12,21 @@ from typing import Any
 # 1366×768: the reception and counter desks' screens.
 DESK_VIEWPORT = {"width": 1366, "height": 768}
 
+# htmx swaps a fragment, then after its settle delay gives the kept
+# elements their new classes, and the buttons' colour transitions run
+# from there: a page is judged once all of that is over, never on a
+# colour halfway between two states.
+_SETTLED_JS = """() =>
+    !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')
+    && document.getAnimations().every(
+        (a) => !(a instanceof CSSTransition) || a.playState === 'finished')"""
+
+
+def wait_settled(page: Any) -> None:
+    """Wait until no htmx swap is under way and no CSS transition runs."""
+    page.wait_for_function(_SETTLED_JS)
+
+
 _OVERLAPS_JS = """
 async () => {
   // Measure where things end up: Bootstrap Italia's labels slide (0.2s).

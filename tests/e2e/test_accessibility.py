@@ -18,7 +18,7 @@ import time_machine
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
-from tests.e2e.layout import DESK_VIEWPORT, label_overlaps
+from tests.e2e.layout import DESK_VIEWPORT, label_overlaps, wait_settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -92,6 +92,7 @@ class Tour:
             name,
             heading,
         )
+        wait_settled(self.page)
         self.found[name] = {
             "axe": axe_violations(self.page),
             "labels": label_overlaps(self.page),
@@ -174,8 +175,10 @@ def test_reception_pages(page, demo):
         "Prenota una consulenza",
         name="booking calendar",
     )
-    page.locator("a[id^=day-]").nth(1).click()
-    page.locator("a[id^=day-][aria-current=date]").wait_for()
+    day = page.locator("a[id^=day-]").nth(1)
+    chosen = day.get_attribute("id")
+    day.click()
+    page.locator(f"#{chosen}[aria-current=date]").wait_for()
     page.get_by_role("group", name="Orario", exact=False).wait_for()
     tour.check("booking calendar, a day chosen", "Prenota una consulenza")
     tour.submit(

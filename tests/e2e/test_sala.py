@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from rest_framework.authtoken.models import Token
 
 from sedi import calendar
+from tests.e2e.layout import wait_settled
 from tests.e2e.test_counters import next_open_morning
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -60,6 +61,7 @@ def test_a_kiosk_ticket_appears_on_the_open_dashboard_without_reload(page, demo)
 def test_the_dashboard_has_no_wcag_aa_violations(page, demo):
     sign_in(page, f"{demo}/sala/roma-centro/", "sala")
     page.get_by_test_id("live").wait_for()
+    wait_settled(page)
 
     result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
 
