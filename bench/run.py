@@ -395,16 +395,44 @@ class Bench:
         if wrk is None:
             self.notes.append("displays: wrk not installed (apt-get install wrk)")
             return
+        branches = len(data["displays"])
         paths = [f"/api/v1/branches/{code}/display/" for code in data["displays"]]
         paths += [f"/api/v1/tickets/status/{code}/" for code in data["tickets"]]
+        self.warm_displays(paths)
+        # The hall screens' own poll: each asks with the version it shows.
+        polls = self.display_polls(data["displays"])
+        for name, read in (
+            (f"displays and virtual tickets, {branches} branches", paths),
+            (f"hall screens' 3-second poll, {branches} branches", polls),
+        ):
+            script = self.wrk_script(read)
+            for connections in self.args.display_connections:
+                self.displays_with(script, connections, name)
+
+    @staticmethod
+    def wrk_script(paths: list[str]) -> str:
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write((BENCH / "wrk" / "paths.lua").read_text())
             script.write("\npaths = {" + ",".join(f'"{p}"' for p in paths) + "}\n")
-        self.warm_displays(paths)
-        for connections in self.args.display_connections:
-            self.displays_with(script.name, connections, len(data["displays"]))
+        return script.name
 
-    def displays_with(self, script: str, connections: int, branches: int) -> None:
+    def display_polls(self, codes: list[str]) -> list[str]:
+        """Return each hall screen's poll path with the version it shows."""
+        import urllib.request
+        from concurrent.futures import ThreadPoolExecutor
+
+        def poll(code: str) -> str:
+            path = f"/display/{code}/chiamate/"
+            with urllib.request.urlopen(self.base + path, timeout=30) as answer:
+                page = answer.read().decode()
+            found = re.search(r'data-display-version="(\w+)"', page)
+            assert found is not None, path
+            return f"{path}?v={found.group(1)}"
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            return list(pool.map(poll, codes))
+
+    def displays_with(self, script: str, connections: int, name: str) -> None:
         """wrk with ``connections`` always busy; the median of ``--runs`` runs.
 
         Closed loop: latency is at least connections ÷ rate (Little's law),
@@ -429,10 +457,10 @@ class Bench:
             p99s.append(float(figures["99"]) / 1000)
             errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
             if errors:
-                self.notes.append(f"displays: {errors.group(1)} non-2xx answers")
+                self.notes.append(f"{name}: {errors.group(1)} non-2xx answers")
         self.rows.append(
             (
-                f"displays and virtual tickets, {branches} branches",
+                name,
                 f"{connections} connections, closed loop",
                 f"{statistics.median(rates):.0f}/s",
                 f"{statistics.median(p50s):.1f}",
@@ -524,6 +552,13 @@ def main() -> None:
         default=[16, 64],
         help="wrk connections of the display step, one row each",
     )
+    parser.add_argument(
+        "--steps",
+        type=lambda s: set(s.split(",")),
+        default={"hall", "solo", "ceiling", "displays"},
+        help="the steps to run, comma-separated (default all: "
+        "hall,solo,ceiling,displays)",
+    )
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="a smoke run")
@@ -541,15 +576,19 @@ def main() -> None:
     server = bench.server()
     try:
         bench.warm_up(staffed[-1])
-        # One branch: a fresh one at each rate (a line has 999 numbers a day).
-        bench.hall("1 branch", [[branch] for branch in spare])
-        bench.hall(f"{args.branches} branches", [many] * len(args.rates))
-        # Each hot path alone, against its own target (bench/README.md).
-        solo = args.solo_rates
-        bench.hall(f"{args.branches} branches", [many] * len(solo), "issue", solo)
-        bench.hall(f"{args.branches} branches", [many] * len(solo), "serve", solo)
-        ceiling = bench.ceiling()
-        bench.displays(data)
+        if "hall" in args.steps:
+            # One branch: a fresh one at each rate (999 numbers a line a day).
+            bench.hall("1 branch", [[branch] for branch in spare])
+            bench.hall(f"{args.branches} branches", [many] * len(args.rates))
+        if "solo" in args.steps:
+            # Each hot path alone, against its own target (bench/README.md).
+            solo = args.solo_rates
+            tried = [many] * len(solo)
+            bench.hall(f"{args.branches} branches", tried, "issue", solo)
+            bench.hall(f"{args.branches} branches", tried, "serve", solo)
+        ceiling = bench.ceiling() if "ceiling" in args.steps else None
+        if "displays" in args.steps:
+            bench.displays(data)
     finally:
         server.terminate()
         server.wait(timeout=30)

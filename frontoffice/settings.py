@@ -218,18 +218,17 @@ TICKET_PRIORITY_STREAK = env.int("TICKET_PRIORITY_STREAK", default=3)
 TICKET_ISSUE_RATE = env.int("TICKET_ISSUE_RATE", default=30)
 
 # How long a public answer (hall display, virtual ticket) is kept when no
-# event retires it (see frontoffice/common/public_cache.py): with Redis every
-# process sees the branch's new generation at once, so the bound is only for
-# what no event announces (the hour that moves a wait estimate); with a cache
-# local to each process it also bounds how long another process keeps the old
-# generation.
+# event retires it and the cache is local to each process (no Redis): how long
+# another process may keep the old generation. With Redis it bounds only each
+# process's copy of a stored response (frontoffice/common/public_cache.py).
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=30 if REDIS_URL else 2)
 # Tokens, roles, branches and lines kept in each process between requests
 # (sedi/scope.py); only with a cache shared by every process.
 SCOPE_CACHE_SECONDS = env.int("SCOPE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
-# A virtual ticket changes only with its branch's events and the hour: kept
-# longer, never past the next hour (frontoffice/common/public_cache.py).
-PUBLIC_TICKET_SECONDS = env.int("PUBLIC_TICKET_SECONDS", default=300)
+# A hall display and a virtual ticket change only with their branch's events
+# and the hour: with Redis kept longer, never past the next hour
+# (frontoffice/common/public_cache.py).
+PUBLIC_EVENT_SECONDS = env.int("PUBLIC_EVENT_SECONDS", default=300)
 # How long citizens' personal data (codice fiscale, names, contacts) are
 # kept after an appointment, an escalation or a protocol registration.
 PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=730)

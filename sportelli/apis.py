@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpResponse
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -396,7 +395,7 @@ class TicketStatusApi(APIView):
             build=build,
             # Its place and wait move only with the branch's events (which
             # retire it) and with the hour of the day (the service times).
-            seconds=public_cache.until_next_hour(cap=settings.PUBLIC_TICKET_SECONDS),
+            seconds=public_cache.event_seconds(),
         )
         return public_cache.json_response(request, answer)
 
@@ -471,5 +470,8 @@ class DisplayApi(APIView):
             key=selectors.display_cache_key(branch_id=branch_id),
             branch_id=branch_id,
             build=build,
+            # Calls, counters and queues move with the branch's events, the
+            # waits also with the hour, the lines of the day at midnight.
+            seconds=public_cache.event_seconds(),
         )
         return public_cache.json_response(request, answer)

@@ -716,6 +716,11 @@ def display_cache_key(*, branch_id: int) -> str:
     return f"display:{branch_id}"
 
 
+def display_version_cache_key(*, branch_id: int) -> str:
+    """Return the public cache key of the version a hall display shows."""
+    return f"display-version:{branch_id}"
+
+
 def ticket_status_cache_key(*, public_code: str) -> str:
     """Return the public cache key of a virtual ticket (code hashed: any length)."""
     return "ticket-status:" + hashlib.sha256(public_code.encode()).hexdigest()[:32]

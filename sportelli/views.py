@@ -27,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from formazione.selectors import qualified_line_ids
+from frontoffice.common import public_cache
 from frontoffice.common.access import PUBLIC, access
 from frontoffice.common.exceptions import ApplicationError
 from frontoffice.common.pages import page_user, refusal_text
@@ -410,12 +411,29 @@ def display_calls(request: HttpRequest, branch: str) -> HttpResponse:
     An unchanged display answers 204: htmx swaps nothing, so the live
     region is not read again and no call blinks twice.
     """
-    obj = selectors.branch_public_get(code=branch)
-    context = _display_context(obj)
-    if request.GET.get("v") == context["version"]:
+    found: list[Branch] = []
+    branch_id = selectors.branch_public_id(code=branch, found=found)
+    built: list[dict[str, Any]] = []
+
+    def context() -> dict[str, Any]:
+        if not built:
+            obj = found[0] if found else Branch.objects.get(pk=branch_id)
+            built.append(_display_context(obj))
+        return built[0]
+
+    # Every screen of the hall asks every 3 s and almost always nothing has
+    # changed: the version is kept under the branch's generation, so an
+    # unchanged display costs no query until an event or the next hour.
+    version = public_cache.cached(
+        key=selectors.display_version_cache_key(branch_id=branch_id),
+        branch_id=branch_id,
+        build=lambda: context()["version"],
+        seconds=public_cache.event_seconds(),
+    )
+    if request.GET.get("v") == version:
         response = HttpResponse(status=204)
     else:
-        response = render(request, "sportelli/partials/display_calls.html", context)
+        response = render(request, "sportelli/partials/display_calls.html", context())
     response["Cache-Control"] = "no-store"
     return response
 

@@ -7,10 +7,11 @@ the shared cache (Redis in production) under the branch's *generation*: a
 token replaced by every ticket event and counter change of the branch (now
 and again at commit). An answer built before a change is filed under the old
 token and is never served again, whichever process built it; a place in
-line therefore moves as soon as someone ahead is called. ``PUBLIC_CACHE_SECONDS``
-bounds what no event announces (the hour that changes a wait estimate) and,
-with a cache local to each process (no Redis), how long another process may
-still hold the old token.
+line therefore moves as soon as someone ahead is called. What no event
+announces is the hour of the day, which moves a wait estimate: an answer is
+kept up to ``PUBLIC_EVENT_SECONDS`` and never past the next hour. With a cache
+local to each process (no Redis) ``PUBLIC_CACHE_SECONDS`` bounds how long
+another process may still hold the old token.
 
 ``PublicAnswerMiddleware`` replays a stored answer, headers included, before
 the rest of the stack runs: a thousand displays then cost about what one
@@ -118,8 +119,11 @@ def bump(*branch_ids: int) -> None:
         return
 
     def replace() -> None:
-        for branch_id in ids:
-            _set(_generation_key(branch_id), secrets.token_hex(8), GENERATION_SECONDS)
+        fresh = {_generation_key(branch_id): secrets.token_hex(8) for branch_id in ids}
+        try:
+            cache.set_many(fresh, GENERATION_SECONDS)
+        except Exception as exc:  # as in _set: the answers are rebuilt anyway
+            logger.warning("Public cache unreachable: %s", exc)
 
     replace()
     transaction.on_commit(replace)
@@ -137,18 +141,41 @@ class Answer:
     seconds: int
 
 
+def _kept_seconds(seconds: int | None) -> int:
+    """Return how long to keep an answer: ``seconds`` only with a shared cache.
+
+    Without one another process's events go unseen, so never longer than
+    ``PUBLIC_CACHE_SECONDS``.
+    """
+    return _seconds() if seconds is None or not _shared() else seconds
+
+
+def cached(
+    *, key: str, branch_id: int, build: Callable[[], Any], seconds: int | None = None
+) -> Any:
+    """Return ``build()``, kept under the branch's current generation.
+
+    The generation is read before ``build`` reads the rows, so that a value
+    racing a change is filed under the generation that change retires. It is
+    kept ``seconds`` (default ``PUBLIC_CACHE_SECONDS``) when no event retires
+    it. ``build`` must not return None.
+    """
+    full_key = f"{key}:{generation(branch_id)}"
+    value = _get(full_key)
+    if value is None:
+        value = build()
+        _set(full_key, value, _kept_seconds(seconds))
+    return value
+
+
 def cached_json(
     *, key: str, branch_id: int, build: Callable[[], Any], seconds: int | None = None
 ) -> Answer:
     """Return ``build()`` rendered as JSON with its ETag, from the cache if there.
 
-    The generation is read before ``build`` reads the rows, so that an answer
-    racing a change is filed under the generation that change retires. It is
-    kept ``seconds`` (default ``PUBLIC_CACHE_SECONDS``) when no event retires
-    it; never longer than ``PUBLIC_CACHE_SECONDS`` without a shared cache,
-    where another process's events go unseen.
+    Kept as :func:`cached` keeps it.
     """
-    seconds = _seconds() if seconds is None or not _shared() else seconds
+    seconds = _kept_seconds(seconds)
     current = generation(branch_id)
     full_key = f"{key}:{current}"
     entry = _get(full_key)
@@ -164,6 +191,13 @@ def cached_json(
         generation=current,
         seconds=seconds,
     )
+
+
+def event_seconds() -> int:
+    """Return how long an answer moved only by its branch's events and the
+    hour of the day is kept: ``PUBLIC_EVENT_SECONDS``, never past the hour.
+    """
+    return until_next_hour(cap=int(getattr(settings, "PUBLIC_EVENT_SECONDS", 300)))
 
 
 def json_response(request: HttpRequest, answer: Answer) -> HttpResponse:

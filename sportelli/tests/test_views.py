@@ -11,6 +11,7 @@ import segno
 import time_machine
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.test import Client
 
 from sedi.models import Branch, ServiceLine, StaffRole
 from sportelli import services
@@ -775,6 +776,26 @@ def test_display_partial_answers_204_until_something_changes(
     assert unchanged.status_code == 204
     assert recalled.status_code == 200
     assert 'data-recall-count="1"' in recalled.text
+
+
+def test_an_unchanged_display_is_answered_without_a_query(
+    client, open_counter, demo, django_assert_num_queries
+):
+    issue(demo)
+    screen = Client()  # the hall's screen: nobody signed in
+    first = screen.get("/display/roma-centro/chiamate/")
+    marker = re.search(r'data-display-version="(\w+)"', first.text)
+    assert marker is not None
+
+    # Every screen asks every 3 s: until an event, the answer costs nothing.
+    with django_assert_num_queries(0):
+        unchanged = screen.get("/display/roma-centro/chiamate/", {"v": marker[1]})
+    client.post(desk_url(open_counter, "chiama"))
+    called = screen.get("/display/roma-centro/chiamate/", {"v": marker[1]})
+
+    assert unchanged.status_code == 204
+    assert called.status_code == 200
+    assert '<p class="display-code">A001</p>' in called.text
 
 
 def test_display_query_count_does_not_grow_with_calls(

@@ -134,6 +134,57 @@ def test_tickets_closed_at_half_past_twelve_leave_the_public_answers(
     assert api_client.get(url).json()["status"] == "expired"
 
 
+def _rename_line(shift):
+    shift.line.name = "Linea rinominata"
+    shift.line.save()
+
+
+def _rename_service(shift):
+    service = shift.line.services.order_by("position").first()
+    service.name = "Servizio rinominato"
+    service.save()
+
+
+def _rename_counter(shift):
+    shift.counter.name = "Sportello rinominato"
+    shift.counter.save()
+
+
+def _rename_branch(shift):
+    shift.counter.branch.name = "Sede rinominata"
+    shift.counter.branch.save()
+
+
+def _close_line_at_branch(shift):
+    shift.counter.branch.branch_lines.filter(line=shift.line).delete()
+
+
+@pytest.mark.parametrize(
+    ("change", "shown"),
+    [
+        (_rename_line, lambda data: data["counters"][0]["line_name"]),
+        (_rename_service, lambda data: data["counters"][0]["services"][0]),
+        (_rename_counter, lambda data: data["counters"][0]["counter"]),
+        (_rename_branch, lambda data: data["branch_name"]),
+        (
+            _close_line_at_branch,
+            lambda data: sorted(row["line"] for row in data["lines"]),
+        ),
+    ],
+)
+def test_the_set_up_a_display_names_retires_its_answer_when_changed(
+    api_client, branch, counter, operator, morning, change, shown
+):
+    # Kept up to the next hour: only the change itself can retire it.
+    shift = ShiftFactory.create(counter=counter, operator=operator)
+    before = shown(api_client.get(DISPLAY).json())
+
+    change(shift)
+    after = shown(api_client.get(DISPLAY).json())
+
+    assert after != before
+
+
 def test_an_unknown_virtual_ticket_is_a_404_each_time(api_client, morning):
     url = "/api/v1/tickets/status/not-a-ticket/"
 
@@ -198,7 +249,7 @@ def test_the_deployed_application_sends_a_stored_answer_without_django(
     assert other_host[0].startswith("400")
 
 
-def test_a_virtual_ticket_is_kept_until_the_next_hour_at_most():
+def test_an_answer_moved_by_events_is_kept_until_the_next_hour_at_most():
     nine = datetime.datetime(2026, 12, 2, 9, 0, tzinfo=ROME).timestamp()
 
     assert public_cache.until_next_hour(cap=300, now=nine) == 300
@@ -206,15 +257,16 @@ def test_a_virtual_ticket_is_kept_until_the_next_hour_at_most():
     assert public_cache.until_next_hour(cap=300, now=nine + 3599.5) == 1
 
 
+@pytest.mark.parametrize("answer", ["display", "virtual ticket"])
 @pytest.mark.parametrize(
     ("shared", "minute", "kept"),
     [(True, 0, 300), (True, 58, 120), (False, 0, 2)],
 )
-def test_a_virtual_ticket_outlives_the_display_only_with_a_shared_cache(
-    api_client, branch, settings, monkeypatch, shared, minute, kept
+def test_public_answers_are_kept_until_an_event_or_the_hour_only_when_shared(
+    api_client, branch, settings, monkeypatch, answer, shared, minute, kept
 ):
     settings.PUBLIC_CACHE_SECONDS = 2
-    settings.PUBLIC_TICKET_SECONDS = 300
+    settings.PUBLIC_EVENT_SECONDS = 300
     monkeypatch.setattr(public_cache, "_shared", lambda: shared)
     stored: dict[str, int] = {}
     real_set = public_cache._set
@@ -227,7 +279,12 @@ def test_a_virtual_ticket_outlives_the_display_only_with_a_shared_cache(
     at = datetime.datetime(2026, 12, 2, 9, minute, tzinfo=ROME)
     with time_machine.travel(at, tick=False):
         ticket = TicketFactory.create(branch=branch, number=5)
-        response = api_client.get(f"/api/v1/tickets/status/{ticket.public_code}/")
+        url = (
+            DISPLAY
+            if answer == "display"
+            else f"/api/v1/tickets/status/{ticket.public_code}/"
+        )
+        response = api_client.get(url)
 
     assert response.status_code == 200
     assert stored["public-response"] == kept
