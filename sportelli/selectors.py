@@ -84,6 +84,11 @@ def ticket_in_progress(*, counter: Counter) -> Ticket | None:
     )
 
 
+def counter_is_busy(*, counter: Counter) -> bool:
+    """Return whether a ticket called at ``counter`` is not closed yet."""
+    return Ticket.objects.filter(counter=counter, status=Ticket.Status.CALLED).exists()
+
+
 def open_shift_for_counter(*, counter: Counter) -> Shift | None:
     """Return the counter's open shift, if any."""
     return (

@@ -20,8 +20,8 @@ from sedi.models import Branch, BranchLine, Service, ServiceLine, StaffRole
 from sedi.selectors import branch_lines_open, user_has_role_at
 from sportelli.models import Counter, Shift, Ticket, TicketEvent, TicketSequence
 from sportelli.selectors import (
+    counter_is_busy,
     priority_streak_limit,
-    ticket_in_progress,
     ticket_issue_rate,
     waiting_tickets,
 )
@@ -214,7 +214,7 @@ def ticket_call_next(*, counter: Counter, operator: User) -> Ticket | None:
         )
     # Checked before any waiting ticket is locked: a busy counter's refused
     # call must not hold the next ticket back from another counter.
-    if ticket_in_progress(counter=counter) is not None:
+    if counter_is_busy(counter=counter):
         raise ApplicationError(
             code="ticket_in_progress",
             detail=_("Concludere il biglietto in corso prima di chiamare il prossimo."),
@@ -523,7 +523,7 @@ def _shift_for_actor(*, counter: Counter, actor: User) -> Shift:
 def shift_close(*, counter: Counter, actor: User) -> Shift:
     """Close the counter's open shift (its operator or the floor supervisor)."""
     shift = _shift_for_actor(counter=counter, actor=actor)
-    if ticket_in_progress(counter=counter) is not None:
+    if counter_is_busy(counter=counter):
         raise ApplicationError(
             code="ticket_in_progress",
             detail=_(
