@@ -150,46 +150,55 @@ def _kept_seconds(seconds: int | None) -> int:
     return _seconds() if seconds is None or not _shared() else seconds
 
 
-def cached(
-    *, key: str, branch_id: int, build: Callable[[], Any], seconds: int | None = None
-) -> Any:
-    """Return ``build()``, kept under the branch's current generation.
+def _kept_under_generation(
+    *, key: str, branch_id: int, build: Callable[[], Any], seconds: int
+) -> tuple[Any, str]:
+    """Return ``build()`` from the cache under the branch's generation, and it.
 
     The generation is read before ``build`` reads the rows, so that a value
-    racing a change is filed under the generation that change retires. It is
-    kept ``seconds`` (default ``PUBLIC_CACHE_SECONDS``) when no event retires
-    it. ``build`` must not return None.
+    racing a change is filed under the generation that change retires.
     """
-    full_key = f"{key}:{generation(branch_id)}"
+    current = generation(branch_id)
+    full_key = f"{key}:{current}"
     value = _get(full_key)
     if value is None:
         value = build()
-        _set(full_key, value, _kept_seconds(seconds))
+        _set(full_key, value, seconds)
+    return value, current
+
+
+def cached(
+    *, key: str, branch_id: int, build: Callable[[], Any], seconds: int | None = None
+) -> Any:
+    """Return ``build()`` (never None), kept under the branch's generation.
+
+    It is kept ``seconds`` (default ``PUBLIC_CACHE_SECONDS``) when no event
+    retires it.
+    """
+    value, _current = _kept_under_generation(
+        key=key, branch_id=branch_id, build=build, seconds=_kept_seconds(seconds)
+    )
     return value
+
+
+def _rendered(data: Any) -> tuple[bytes, str]:
+    body = JSONRenderer().render(data)
+    return body, '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
 def cached_json(
     *, key: str, branch_id: int, build: Callable[[], Any], seconds: int | None = None
 ) -> Answer:
-    """Return ``build()`` rendered as JSON with its ETag, from the cache if there.
-
-    Kept as :func:`cached` keeps it.
-    """
+    """Return ``build()`` rendered as JSON with its ETag, kept as :func:`cached`."""
     seconds = _kept_seconds(seconds)
-    current = generation(branch_id)
-    full_key = f"{key}:{current}"
-    entry = _get(full_key)
-    if entry is None:
-        body = JSONRenderer().render(build())
-        etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-        entry = (body, etag)
-        _set(full_key, entry, seconds)
-    return Answer(
-        body=entry[0],
-        etag=entry[1],
+    (body, etag), current = _kept_under_generation(
+        key=key,
         branch_id=branch_id,
-        generation=current,
+        build=lambda: _rendered(build()),
         seconds=seconds,
+    )
+    return Answer(
+        body=body, etag=etag, branch_id=branch_id, generation=current, seconds=seconds
     )
 
 
