@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from frontoffice.common import public_cache
 from frontoffice.common.auth import token_is_expired
 from sedi import scope
 from sedi.catalogue import catalogue_load, kiosk_descriptions_fill
@@ -26,8 +27,10 @@ def catalogue_sync() -> int:
     written = catalogue_load(ServiceLine, Service)
     written += kiosk_descriptions_fill(ServiceLine)
     if written:
-        # Rows written in bulk send no signal: retire the lines kept.
+        # Rows written in bulk send no signal: retire the lines kept, and
+        # the hall displays and virtual tickets that name them.
         scope.bump()
+        public_cache.bump(*Branch.objects.values_list("pk", flat=True))
     return written
 
 

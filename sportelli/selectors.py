@@ -377,31 +377,6 @@ def wait_estimate(
     )
 
 
-def ticket_position(*, ticket: Ticket) -> int | None:
-    """Return the ticket's place in line (1 = next), None when not waiting."""
-    if ticket.status != Ticket.Status.WAITING:
-        return None
-    # The call order of ``waiting_tickets``: priority, issue time, then pk.
-    earlier = Q(issued_at__lt=ticket.issued_at) | Q(
-        issued_at=ticket.issued_at, pk__lt=ticket.pk
-    )
-    ahead = Q(priority=True) & earlier
-    if not ticket.priority:
-        ahead = Q(priority=True) | earlier
-    count = (
-        Ticket.objects.filter(
-            branch_id=ticket.branch_id,
-            line_id=ticket.line_id,
-            issued_on=ticket.issued_on,
-            status=Ticket.Status.WAITING,
-        )
-        .filter(ahead)
-        .exclude(pk=ticket.pk)
-        .count()
-    )
-    return count + 1
-
-
 def open_counters_by_line(*, branch: Branch) -> dict[int, int]:
     """Return how many counters serve each line now (open, not paused)."""
     rows = (
@@ -493,7 +468,7 @@ def ticket_state(*, ticket: Ticket) -> TicketState:
 
     Nothing is read for a ticket that does not wait. For a waiting one, one
     statement: its place (the tickets ahead in the call order of
-    :func:`waiting_tickets`, as :func:`ticket_position` counts them), the
+    :func:`waiting_tickets`), the
     counters serving its line now (as :func:`open_counters_by_line`) and
     today's latest services of the line (as :func:`service_profiles`), one
     row per service or a single row before the first. Every ticket issued
@@ -509,9 +484,10 @@ def ticket_state(*, ticket: Ticket) -> TicketState:
             {
                 "branch": ticket.branch_id,
                 "line": ticket.line_id,
-                "on": ticket.issued_on,
+                # Adapted as the ORM writes them: SQLite compares the text.
+                "on": connection.ops.adapt_datefield_value(ticket.issued_on),
                 "id": ticket.pk,
-                "at": ticket.issued_at,
+                "at": connection.ops.adapt_datetimefield_value(ticket.issued_at),
                 "waiting": Ticket.Status.WAITING.value,
                 "completed": Ticket.Status.COMPLETED.value,
                 "recent": RECENT_SERVICES,

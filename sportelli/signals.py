@@ -3,9 +3,10 @@
 Ticket events and counter changes retire their branch's public answers in
 the services that make them. The set-up those answers also show (a branch's
 name, its lines, a line's name, letter and catalogue, a counter's name) is
-changed from the admin and by the catalogue sync: these receivers retire the
-answers of every branch concerned, so a display never shows a renamed line
-for the hour its answer may otherwise be kept.
+changed from the admin: these receivers retire the answers of every branch
+concerned, so a display never shows a renamed line for the hour its answer
+may otherwise be kept. The catalogue sync writes in bulk, without signals,
+and retires them itself (``sedi.services.catalogue_sync``).
 """
 
 from typing import Any

@@ -77,6 +77,14 @@ def _set(key: str, value: Any, timeout: int) -> None:
         logger.warning("Public cache unreachable: %s", exc)
 
 
+def _set_many(values: dict[str, Any], timeout: int) -> None:
+    """Set several keys in one round trip."""
+    try:
+        cache.set_many(values, timeout)
+    except Exception as exc:  # as above
+        logger.warning("Public cache unreachable: %s", exc)
+
+
 def _add(key: str, value: Any, timeout: int) -> bool:
     try:
         return bool(cache.add(key, value, timeout))
@@ -119,11 +127,10 @@ def bump(*branch_ids: int) -> None:
         return
 
     def replace() -> None:
-        fresh = {_generation_key(branch_id): secrets.token_hex(8) for branch_id in ids}
-        try:
-            cache.set_many(fresh, GENERATION_SECONDS)
-        except Exception as exc:  # as in _set: the answers are rebuilt anyway
-            logger.warning("Public cache unreachable: %s", exc)
+        _set_many(
+            {_generation_key(branch_id): secrets.token_hex(8) for branch_id in ids},
+            GENERATION_SECONDS,
+        )
 
     replace()
     transaction.on_commit(replace)

@@ -49,3 +49,19 @@ class TicketFactory(factory.django.DjangoModelFactory):
     issued_at = factory.LazyFunction(timezone.now)
     channel = Ticket.Channel.RECEPTION
     public_code = factory.LazyFunction(lambda: secrets.token_urlsafe(16))
+
+
+def place_in_line(ticket: Ticket) -> int | None:
+    """Return a ticket's place as the call order of ``waiting_tickets`` gives it.
+
+    The reference the hand-written count of ``ticket_state`` is checked
+    against: a waiting ticket's index in the line's queue, 1-based.
+    """
+    from sportelli.selectors import waiting_tickets
+
+    if ticket.status != Ticket.Status.WAITING:
+        return None
+    queue = waiting_tickets(
+        branch=ticket.branch, line=ticket.line, on=ticket.issued_on
+    ).values_list("pk", flat=True)
+    return list(queue).index(ticket.pk) + 1

@@ -9,6 +9,8 @@ from django.core import signals
 from django.db import close_old_connections
 
 from frontoffice.common import public_cache
+from sedi.models import ServiceLine
+from sedi.services import catalogue_sync
 from sportelli import selectors, services
 from sportelli.tests.conftest import ROME
 from sportelli.tests.factories import ShiftFactory, TicketFactory
@@ -183,6 +185,21 @@ def test_the_set_up_a_display_names_retires_its_answer_when_changed(
     after = shown(api_client.get(DISPLAY).json())
 
     assert after != before
+
+
+def test_the_catalogue_sync_retires_the_displays_naming_its_lines(
+    api_client, branch, counter, operator, morning
+):
+    shift = ShiftFactory.create(counter=counter, operator=operator)
+    catalogue_sync()
+    ServiceLine.objects.filter(pk=shift.line_id).update(name="Nome superato")
+    stale = api_client.get(DISPLAY).json()["counters"][0]["line_name"]
+
+    # The sync puts the guideline's name back, in bulk (no signal).
+    assert catalogue_sync() > 0
+    fresh = api_client.get(DISPLAY).json()["counters"][0]["line_name"]
+
+    assert (stale, fresh) == ("Nome superato", shift.line.name)
 
 
 def test_an_unknown_virtual_ticket_is_a_404_each_time(api_client, morning):

@@ -15,11 +15,15 @@ from sportelli.selectors import (
     queue_summary,
     service_minutes_by_line,
     service_profiles,
-    ticket_position,
     ticket_state,
     wait_estimate,
 )
-from sportelli.tests.factories import CounterFactory, ShiftFactory, TicketFactory
+from sportelli.tests.factories import (
+    CounterFactory,
+    ShiftFactory,
+    TicketFactory,
+    place_in_line,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -245,7 +249,9 @@ def test_position_puts_priority_first_then_issue_order(branch, morning):
     priority = TicketFactory.create(branch=branch, issued_at=now, priority=True)
     done = TicketFactory.create(branch=branch, status=Ticket.Status.COMPLETED)
 
-    assert [ticket_position(ticket=t) for t in (priority, first, second, done)] == [
+    assert [
+        ticket_state(ticket=t).position for t in (priority, first, second, done)
+    ] == [
         1,
         2,
         3,
@@ -307,7 +313,7 @@ def test_ticket_state_reads_its_own_line_in_one_query(
     pensioner = tickets[2].line_id
     profile = service_profiles(branch=branch, on=today)[pensioner]
     assert state.wait == wait_estimate(
-        position=ticket_position(ticket=tickets[2]) or 0,
+        position=place_in_line(tickets[2]) or 0,
         open_counters=open_counters_by_line(branch=branch)[pensioner],
         service=profile.at_hour(calendar.to_rome(timezone.now()).hour),
     )
@@ -392,7 +398,10 @@ def test_tickets_issued_at_the_same_instant_keep_distinct_places(branch, morning
         2, branch=branch, issued_at=timezone.now()
     )
 
-    assert (ticket_position(ticket=first), ticket_position(ticket=second)) == (1, 2)
+    assert (
+        ticket_state(ticket=first).position,
+        ticket_state(ticket=second).position,
+    ) == (1, 2)
 
 
 def test_the_past_days_are_read_once_while_todays_services_count_at_once(

@@ -8,6 +8,7 @@ from frontoffice.common.exceptions import ApplicationError
 from sedi.models import ServiceLine
 from sedi.services import branch_line_open
 from sportelli.models import Ticket, TicketEvent
+from sportelli.selectors import ticket_state
 from sportelli.services import (
     ticket_call_next,
     ticket_complete,
@@ -143,10 +144,8 @@ def test_transfer_queues_on_the_new_line_by_the_original_issue_time(
         "from_line": "assicurato-pensionato",
         "to_line": "socio-sanitari",
     }
-    from sportelli.selectors import ticket_position
-
-    assert ticket_position(ticket=ticket) == 1
-    assert ticket_position(ticket=later) == 2
+    assert ticket_state(ticket=ticket).position == 1
+    assert ticket_state(ticket=later).position == 2
 
 
 def test_transfer_to_a_closed_or_unknown_line_is_refused(called, operator):
